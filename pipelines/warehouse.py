@@ -1,0 +1,392 @@
+"""The DuckDB warehouse: schema of the analyst data contract and transactional loading.
+
+Plain Python + duckdb (no Dagster), so tests and scripts can load documents directly.
+Money never passes through float: Decimal values are handed to DuckDB as exact decimal
+strings and CAST to DECIMAL inside the INSERT.
+"""
+from __future__ import annotations
+
+import math
+import os
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.model import (
+    DOCUMENT_COLUMNS, FACT_COLUMNS, INDICATOR_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS,
+    DocumentInfo,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "warehouse" / "budget.duckdb"
+DATABASE_PATH_ENV = "BUDGET_DUCKDB_PATH"
+
+STATUS_LOADED = "loaded"
+STATUS_FAILED = "failed"
+STATUS_SUPERSEDED = "superseded"
+
+MONEY = "DECIMAL(18,2)"
+MONEY_YUAN = "DECIMAL(20,2)"
+
+# Column types per public table; column order comes from the lists in pipelines.model.
+COLUMN_TYPES: dict[str, dict[str, str]] = {
+    "documents": {
+        "document_id": "VARCHAR", "source_path": "VARCHAR", "sha256": "VARCHAR",
+        "pages": "INTEGER", "unit_name": "VARCHAR", "supervisor": "VARCHAR",
+        "fiscal_year": "INTEGER", "doc_kind": "VARCHAR", "amount_unit": "VARCHAR",
+        "status": "VARCHAR", "error": "VARCHAR", "ingested_at": "TIMESTAMP",
+    },
+    "facts": {
+        "document_id": "VARCHAR", "unit_name": "VARCHAR", "fiscal_year": "INTEGER",
+        "table_code": "VARCHAR", "side": "VARCHAR", "item": "VARCHAR", "func_code": "VARCHAR",
+        "econ_dept_code": "VARCHAR", "econ_gov_code": "VARCHAR", "project_name": "VARCHAR",
+        "project_category": "VARCHAR", "measure": "VARCHAR", "amount": MONEY, "unit": "VARCHAR",
+        "amount_yuan": MONEY_YUAN, "is_total": "BOOLEAN", "page": "INTEGER",
+    },
+    "performance_indicators": {
+        "document_id": "VARCHAR", "project_name": "VARCHAR", "level1": "VARCHAR",
+        "level2": "VARCHAR", "level3": "VARCHAR", "operator": "VARCHAR",
+        "target_value": "DOUBLE", "target_unit": "VARCHAR", "target_text": "VARCHAR",
+        "page": "INTEGER",
+    },
+    "prose_amounts": {
+        "document_id": "VARCHAR", "topic": "VARCHAR", "fiscal_year": "INTEGER",
+        "amount": MONEY, "unit": "VARCHAR", "page": "INTEGER", "sentence": "VARCHAR",
+    },
+    "validation_results": {
+        "document_id": "VARCHAR", "check_id": "VARCHAR", "severity": "VARCHAR",
+        "passed": "BOOLEAN", "expected": MONEY, "actual": MONEY, "location": "VARCHAR",
+        "message": "VARCHAR",
+    },
+}
+
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "documents": DOCUMENT_COLUMNS,
+    "facts": FACT_COLUMNS,
+    "performance_indicators": INDICATOR_COLUMNS,
+    "prose_amounts": PROSE_COLUMNS,
+    "validation_results": VALIDATION_COLUMNS,
+}
+
+# Tables whose rows belong to one document and leave when it is replaced or superseded.
+DOCUMENT_ROW_TABLES = ["facts", "performance_indicators", "prose_amounts", "validation_results"]
+SUPERSEDED_ROW_TABLES = ["facts", "performance_indicators", "prose_amounts"]
+
+DIMENSION_TABLES = {
+    # table: (code column in facts, {code length: level})
+    "dim_function": ("func_code", {3: "类", 5: "款", 7: "项"}),
+    "dim_econ_dept": ("econ_dept_code", {3: "类", 5: "款"}),
+    "dim_econ_gov": ("econ_gov_code", {3: "类", 5: "款"}),
+}
+_OTHER_CODE_COLUMNS = {
+    "func_code": ["econ_dept_code", "econ_gov_code"],
+    "econ_dept_code": ["func_code", "econ_gov_code"],
+    "econ_gov_code": ["func_code", "econ_dept_code"],
+}
+
+WAREHOUSE_TABLES = list(TABLE_COLUMNS) + list(DIMENSION_TABLES)
+
+
+def default_database_path() -> Path:
+    """BUDGET_DUCKDB_PATH if set, else data/warehouse/budget.duckdb under the project root."""
+    configured = os.environ.get(DATABASE_PATH_ENV)
+    return Path(configured) if configured else DEFAULT_DATABASE_PATH
+
+
+def schema_statements() -> list[str]:
+    statements = []
+    for table, columns in TABLE_COLUMNS.items():
+        types = COLUMN_TYPES[table]
+        missing = [c for c in columns if c not in types]
+        if missing:
+            raise RuntimeError(f"no warehouse type for {table} columns {missing}")
+        column_sql = [f"{c} {types[c]}" + (" PRIMARY KEY" if table == "documents" and c == "document_id" else "")
+                      for c in columns]
+        statements.append(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(column_sql)})")
+    for table, (code_column, _) in DIMENSION_TABLES.items():
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {table} ({code_column} VARCHAR PRIMARY KEY, "
+            "level VARCHAR, name VARCHAR, parent_code VARCHAR)"
+        )
+    return statements
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in schema_statements():
+        con.execute(statement)
+
+
+def prepare_database_path(path: str | Path) -> Path:
+    """Create the folder the database file lives in (DuckDB does not)."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    path = prepare_database_path(path if path is not None else default_database_path())
+    con = duckdb.connect(str(path))
+    ensure_schema(con)
+    return con
+
+
+def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    """True when these bytes were ingested successfully (loaded, or loaded then superseded)."""
+    row = con.execute(
+        "SELECT count(*) FROM documents WHERE sha256 = ? AND status IN (?, ?)",
+        [sha256, STATUS_LOADED, STATUS_SUPERSEDED],
+    ).fetchone()
+    return row[0] > 0
+
+
+def table_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in WAREHOUSE_TABLES}
+
+
+def load_document(
+    con: duckdb.DuckDBPyConnection,
+    info: DocumentInfo,
+    facts: pd.DataFrame,
+    indicators: pd.DataFrame,
+    prose: pd.DataFrame,
+    validation: pd.DataFrame,
+) -> str:
+    """Write one document's rows in one transaction; returns its resulting status.
+
+    The same document_id again replaces its rows. A loaded document with the same unit,
+    year and kind but other bytes is superseded by whichever was ingested later.
+    """
+    ensure_schema(con)
+    frames = {
+        "facts": _staged(facts, FACT_COLUMNS, "facts"),
+        "performance_indicators": _staged(indicators, INDICATOR_COLUMNS, "performance_indicators"),
+        "prose_amounts": _staged(prose, PROSE_COLUMNS, "prose_amounts"),
+        "validation_results": _staged(validation, VALIDATION_COLUMNS, "validation_results"),
+    }
+    _check_document_ids(info.document_id, frames)
+    with _transaction(con):
+        previous = con.execute(
+            "SELECT status, ingested_at FROM documents WHERE document_id = ?", [info.document_id]
+        ).fetchone()
+        # Re-ingesting the same bytes keeps the original ingestion time, so it changes nothing.
+        keep_time = previous is not None and previous[0] in (STATUS_LOADED, STATUS_SUPERSEDED)
+        ingested_at = previous[1] if keep_time else datetime.now()
+        _upsert_document(con, info, STATUS_LOADED, None, ingested_at)
+        _delete_document_rows(con, info.document_id, DOCUMENT_ROW_TABLES)
+        for table, frame in frames.items():
+            _insert_frame(con, table, frame)
+        _upsert_dimensions(con, frames["facts"])
+        _supersede_older_versions(con, info)
+        status = con.execute(
+            "SELECT status FROM documents WHERE document_id = ?", [info.document_id]
+        ).fetchone()[0]
+    return status
+
+
+def record_failure(
+    con: duckdb.DuckDBPyConnection,
+    document_id: str,
+    source_path: str,
+    sha256: str,
+    pages: int | None,
+    error: str,
+) -> None:
+    """A documents row with status failed; the document keeps no rows in the other tables."""
+    ensure_schema(con)
+    info = DocumentInfo(document_id=document_id, source_path=str(source_path), sha256=sha256,
+                        pages=pages)
+    with _transaction(con):
+        _upsert_document(con, info, STATUS_FAILED, error or "unknown error", datetime.now())
+        _delete_document_rows(con, document_id, DOCUMENT_ROW_TABLES)
+
+
+class _transaction:
+    """BEGIN … COMMIT, ROLLBACK on any error."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    def __enter__(self):
+        self.con.execute("BEGIN TRANSACTION")
+        return self.con
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.con.execute("COMMIT")
+        else:
+            self.con.execute("ROLLBACK")
+        return False
+
+
+def _upsert_document(con, info: DocumentInfo, status: str, error: str | None, ingested_at) -> None:
+    values = {
+        "document_id": info.document_id, "source_path": info.source_path, "sha256": info.sha256,
+        "pages": info.pages, "unit_name": info.unit_name, "supervisor": info.supervisor,
+        "fiscal_year": info.fiscal_year, "doc_kind": info.doc_kind,
+        "amount_unit": info.amount_unit, "status": status, "error": error,
+        "ingested_at": ingested_at,
+    }
+    columns = DOCUMENT_COLUMNS
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "document_id")
+    con.execute(
+        f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT (document_id) DO UPDATE SET {updates}",
+        [values[c] for c in columns],
+    )
+
+
+def _delete_document_rows(con, document_id: str, tables: list[str]) -> None:
+    for table in tables:
+        con.execute(f"DELETE FROM {table} WHERE document_id = ?", [document_id])
+
+
+def _supersede_older_versions(con, info: DocumentInfo) -> None:
+    if info.unit_name is None or info.fiscal_year is None or info.doc_kind is None:
+        return
+    versions = con.execute(
+        "SELECT document_id FROM documents "
+        "WHERE unit_name = ? AND fiscal_year = ? AND doc_kind = ? AND status IN (?, ?) "
+        # ties on ingested_at go to the document being loaded now
+        "ORDER BY ingested_at DESC, (document_id = ?) DESC, document_id",
+        [info.unit_name, info.fiscal_year, info.doc_kind, STATUS_LOADED, STATUS_SUPERSEDED,
+         info.document_id],
+    ).fetchall()
+    if not versions:
+        return
+    newest, older = versions[0][0], [row[0] for row in versions[1:]]
+    con.execute("UPDATE documents SET status = ? WHERE document_id = ?", [STATUS_LOADED, newest])
+    for document_id in older:
+        con.execute("UPDATE documents SET status = ?, error = NULL WHERE document_id = ?",
+                    [STATUS_SUPERSEDED, document_id])
+        _delete_document_rows(con, document_id, SUPERSEDED_ROW_TABLES)
+
+
+# --- DataFrame staging -------------------------------------------------------------------
+
+def _staged(frame: pd.DataFrame | None, columns: list[str], table: str) -> pd.DataFrame:
+    """The frame's contract columns as Python objects, money as exact decimal strings."""
+    if frame is None:
+        frame = pd.DataFrame(columns=columns)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{table} frame lacks columns {missing}")
+    types = COLUMN_TYPES[table]
+    staged = {}
+    for column in columns:
+        values = frame[column].tolist()
+        convert = _CONVERTERS.get(types[column], _exact_decimal_text)
+        staged[column] = [None if _is_missing(v) else convert(v, table, column) for v in values]
+    return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in staged.items()}, columns=columns)
+
+
+def _is_missing(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _exact_decimal_text(value, table: str, column: str) -> str:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{table}.{column}: {value} is not a finite amount")
+        return format(value, "f")
+    if isinstance(value, bool):
+        raise ValueError(f"{table}.{column}: boolean {value!r} is not an amount")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        raise ValueError(f"{table}.{column}: float {value!r} would not be exact; pass Decimal")
+    return str(value)  # e.g. a decimal string; the CAST rejects anything else
+
+
+def _integer(value, table: str, column: str) -> int:
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"{table}.{column}: {value!r} is not a whole number")
+    return int(value)
+
+
+def _boolean(value, table: str, column: str) -> bool:
+    if isinstance(value, str):  # bool("false") would be True
+        raise ValueError(f"{table}.{column}: {value!r} is not a boolean")
+    return bool(value)
+
+
+# One Python type per column, so DuckDB's scan of object columns sees a uniform type.
+_CONVERTERS = {
+    "VARCHAR": lambda value, table, column: str(value),
+    "INTEGER": _integer,
+    "BOOLEAN": _boolean,
+    "DOUBLE": lambda value, table, column: float(value),
+    "TIMESTAMP": lambda value, table, column: value,
+}
+
+
+def _check_document_ids(document_id: str, frames: dict[str, pd.DataFrame]) -> None:
+    for table, frame in frames.items():
+        other = {v for v in frame["document_id"] if v != document_id}
+        if other:
+            raise ValueError(f"{table} rows belong to other documents {sorted(map(str, other))}, "
+                             f"not {document_id}")
+
+
+def _insert_frame(con, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    columns = TABLE_COLUMNS[table]
+    types = COLUMN_TYPES[table]
+    view = f"incoming_{table}"
+    selects = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in columns)
+    con.register(view, frame)
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {selects} FROM {view}")
+    finally:
+        con.unregister(view)
+
+
+def _upsert_dimensions(con, facts: pd.DataFrame) -> None:
+    if facts.empty:
+        return
+    for table, (code_column, levels) in DIMENSION_TABLES.items():
+        rows = _dimension_rows(facts, code_column, levels)
+        if rows.empty:
+            continue
+        view = f"incoming_{table}"
+        con.register(view, rows)
+        try:
+            con.execute(
+                f"INSERT INTO {table} ({code_column}, level, name, parent_code) "
+                f"SELECT CAST(code AS VARCHAR), CAST(level AS VARCHAR), CAST(name AS VARCHAR), "
+                f"CAST(parent_code AS VARCHAR) FROM {view} "
+                f"ON CONFLICT ({code_column}) DO UPDATE SET level = excluded.level, "
+                "name = COALESCE(excluded.name, name), parent_code = excluded.parent_code"
+            )
+        finally:
+            con.unregister(view)
+
+
+def _dimension_rows(facts: pd.DataFrame, code_column: str, levels: dict[int, str]) -> pd.DataFrame:
+    """One row per code; the name comes preferably from a row that carries only this code."""
+    best: dict[str, tuple[int, str | None]] = {}
+    others = _OTHER_CODE_COLUMNS[code_column]
+    for record in facts[[code_column, "item", *others]].itertuples(index=False):
+        code = getattr(record, code_column)
+        if code is None:
+            continue
+        code = str(code).strip()
+        if not code:
+            continue
+        item = record.item
+        rank = sum(getattr(record, o) is not None for o in others) + (2 if item is None else 0)
+        if code not in best or rank < best[code][0]:
+            best[code] = (rank, item)
+    rows = []
+    for code, (_, name) in best.items():
+        level = levels.get(len(code))
+        parent = code[:-2] if level and len(code) > 3 else None
+        rows.append({"code": code, "level": level, "name": name, "parent_code": parent})
+    return pd.DataFrame({k: pd.Series([r[k] for r in rows], dtype=object)
+                         for k in ("code", "level", "name", "parent_code")})
