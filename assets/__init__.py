@@ -1,0 +1,1 @@
+"""Dagster code location: thin wrappers that run the domain stages in ``pipelines/`` as assets."""

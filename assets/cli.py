@@ -1,0 +1,98 @@
+"""`budget ingest PATH... [--db FILE]`: run the Dagster assets in-process and summarise.
+
+Exit codes: 0 every document loaded, 1 a document (or the run) failed, 2 bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.warehouse import DATABASE_PATH_ENV, default_database_path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="budget",
+        description="Turn budget disclosure PDFs (部门预算 / 单位预算) into checked DuckDB tables.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ingest = commands.add_parser(
+        "ingest", help="ingest PDF files or folders (searched recursively) into the warehouse",
+        description="Ingest PDF files or folders (searched recursively for *.pdf) into the warehouse.",
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="a PDF file or a folder of PDFs")
+    ingest.add_argument("--db", metavar="FILE",
+                        help=f"DuckDB file to write (default: ${DATABASE_PATH_ENV} or {default_database_path()})")
+    ingest.add_argument("--verbose", action="store_true", help="show Dagster's run log")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_request:  # argparse: --help exits 0, usage errors 2
+        return int(exit_request.code or 0)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"budget: path not found: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    return ingest(args.paths, Path(args.db) if args.db else default_database_path(), args.verbose)
+
+
+def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
+    # Imported here so `budget --help` stays fast.
+    from assets.definitions import all_assets
+    from assets.checks import all_checks
+    from assets.resources import DUCKDB_RESOURCE_KEY, warehouse_resource
+
+    run_config = {
+        "ops": {"source_documents": {"config": {"paths": [str(p) for p in paths]}}},
+        "loggers": {"console": {"config": {"log_level": "INFO" if verbose else "WARNING"}}},
+    }
+    result = dg.materialize(
+        [*all_assets, *all_checks],
+        run_config=run_config,
+        resources={DUCKDB_RESOURCE_KEY: warehouse_resource(database)},
+        raise_on_error=False,
+    )
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"budget: step {event.step_key} failed: {event.event_specific_data.error.message}",
+                      file=sys.stderr)
+        return EXIT_FAILED
+    load = result.output_for_node("warehouse")
+    print_summary(load)
+    return EXIT_FAILED if any(o.status == "failed" for o in load.outcomes) else EXIT_OK
+
+
+def print_summary(load) -> None:
+    for o in load.outcomes:
+        year = o.fiscal_year if o.fiscal_year is not None else "-"
+        line = (f"{o.status:<10} {o.source_path}  unit={o.unit_name or '-'} year={year} "
+                f"facts={o.facts} checks={o.checks_passed} passed/{o.checks_failed} failed")
+        if o.error:
+            line += f"\n           error: {o.error}"
+        print(line)
+    statuses = Counter(o.status for o in load.outcomes)
+    facts_by_table: Counter[str] = Counter()
+    for o in load.outcomes:
+        facts_by_table.update(o.facts_by_table)
+    tables = ", ".join(f"{code} {count}" for code, count in sorted(facts_by_table.items())) or "none"
+    passed = sum(o.checks_passed for o in load.outcomes)
+    failed = sum(o.checks_failed for o in load.outcomes)
+    print(f"Totals: {statuses.get('loaded', 0)} loaded, {statuses.get('failed', 0)} failed"
+          + (f", {statuses['superseded']} superseded" if statuses.get("superseded") else "")
+          + f"; facts: {tables}; checks: {passed} passed, {failed} failed")
+    print(f"Warehouse: {load.database}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

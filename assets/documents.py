@@ -1,0 +1,363 @@
+"""Assets: source PDFs → extracted tables → facts / indicators / prose amounts → checks → warehouse.
+
+Each asset calls one domain stage from pipelines.ingest per document. A document that fails a
+stage is carried forward as an error and recorded as failed in the warehouse; it never stops
+the other documents.
+"""
+
+import multiprocessing
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+from dagster_duckdb import DuckDBResource
+
+from pipelines import ingest
+from pipelines import warehouse as warehouse_db
+from pipelines.model import (
+    FACT_COLUMNS, INDICATOR_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS, DocumentError,
+    ExtractedDocument, empty_frame,
+)
+
+DEFAULT_INPUT_PATHS = ["data/samples"]
+
+
+class IngestConfig(dg.Config):
+    """Which PDFs to ingest: files or folders (searched recursively for *.pdf)."""
+
+    paths: list[str] = DEFAULT_INPUT_PATHS
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    sha256: str
+    document_id: str
+
+
+@dataclass
+class FailedFile:
+    source: SourceFile
+    error: str
+    pages: int | None = None
+
+
+@dataclass
+class Extraction:
+    documents: list[ExtractedDocument]
+    failures: list[FailedFile]
+
+
+@dataclass
+class StageRows:
+    """One stage's rows for all documents, plus the documents the stage could not handle."""
+
+    rows: pd.DataFrame
+    errors: dict[str, str] = field(default_factory=dict)  # document_id -> message
+
+    def for_document(self, document_id: str) -> pd.DataFrame:
+        return self.rows[self.rows["document_id"] == document_id].reset_index(drop=True)
+
+
+@dataclass
+class DocumentOutcome:
+    source_path: str
+    document_id: str
+    status: str
+    unit_name: str | None = None
+    fiscal_year: int | None = None
+    facts: int = 0
+    facts_by_table: dict[str, int] = field(default_factory=dict)
+    checks_passed: int = 0
+    checks_failed: int = 0
+    error: str | None = None
+
+
+@dataclass
+class WarehouseLoad:
+    database: str
+    outcomes: list[DocumentOutcome]
+    row_counts: dict[str, int]
+
+
+def find_pdfs(paths: list[str]) -> list[Path]:
+    """PDF files named directly or found below the named folders, in a stable order."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise dg.Failure(description=f"Input path not found: {given}")
+    return found
+
+
+@dg.asset(
+    group_name="sources",
+    kinds={"pdf"},
+    description="The budget disclosure PDFs named in the run config, with content hashes and "
+                "document ids (same bytes, same id; duplicates are ingested once).",
+)
+def source_documents(context: dg.AssetExecutionContext, config: IngestConfig) -> list[SourceFile]:
+    sources: list[SourceFile] = []
+    seen: set[str] = set()
+    for path in find_pdfs(config.paths):
+        sha = ingest.file_sha256(path)
+        document_id = ingest.document_id_for(sha)
+        if document_id in seen:
+            context.log.info(f"{path} has the same bytes as an earlier file; ingesting once")
+            continue
+        seen.add(document_id)
+        sources.append(SourceFile(path=str(path), sha256=sha, document_id=document_id))
+    listing = "\n".join(f"- `{s.path}` ({s.document_id})" for s in sources) or "_no PDF found_"
+    context.add_output_metadata({"count": len(sources), "files": dg.MetadataValue.md(listing)})
+    return sources
+
+
+@dg.asset(
+    group_name="extraction",
+    kinds={"pdfplumber"},
+    description="Budget tables, performance forms and prose pages read from each PDF. "
+                "A file that cannot be read is kept as a failure with a message for the user.",
+)
+def extracted_tables(context: dg.AssetExecutionContext, source_documents: list[SourceFile]) -> Extraction:
+    extraction = Extraction(documents=[], failures=[])
+    for source, document, error in _extract_all(source_documents):
+        if document is not None:
+            extraction.documents.append(document)
+        else:
+            context.log.warning(f"{source.path}: {error}")
+            extraction.failures.append(FailedFile(source=source, error=error))
+    lines = ["| file | document | pages | tables | table codes |", "|---|---|---|---|---|"]
+    for document in extraction.documents:
+        codes = ", ".join(t.table_code for t in document.tables)
+        lines.append(f"| {document.info.source_path} | {document.info.document_id} | "
+                     f"{document.info.pages} | {len(document.tables)} | {codes} |")
+    for failure in extraction.failures:
+        lines.append(f"| {failure.source.path} | {failure.source.document_id} | | failed | "
+                     f"{_one_line(failure.error)} |")
+    context.add_output_metadata({
+        "documents": len(extraction.documents),
+        "failed": len(extraction.failures),
+        "tables_per_document": dg.MetadataValue.md("\n".join(lines)),
+    })
+    return extraction
+
+
+def _extract_all(sources: list[SourceFile]):
+    """(source, document or None, error or None) per file; many files in parallel processes."""
+    if len(sources) <= 1:
+        return [(s, *_extract_one(s.path)) for s in sources]
+    results = []
+    workers = min(len(sources), os.cpu_count() or 1)
+    # pdfplumber is not thread-safe: separate processes; spawn avoids forking Dagster's threads.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [(s, pool.submit(ingest.extract_document, s.path)) for s in sources]
+        for source, future in futures:
+            try:
+                results.append((source, future.result(), None))
+            except Exception as error:  # noqa: BLE001 - every failure becomes a failed document
+                results.append((source, None, _user_message(error)))
+    return results
+
+
+def _extract_one(path: str):
+    try:
+        return ingest.extract_document(path), None
+    except Exception as error:  # noqa: BLE001
+        return None, _user_message(error)
+
+
+def _user_message(error: BaseException) -> str:
+    if isinstance(error, DocumentError):
+        return str(error)
+    return f"unexpected {type(error).__name__}: {error}".strip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "/")
+
+
+def _build_per_document(context, extraction: Extraction, stage, columns: list[str], label: str) -> StageRows:
+    frames, errors = [], {}
+    for document in extraction.documents:
+        try:
+            frame = stage(document)
+            frames.append(frame.reindex(columns=columns))
+        except Exception as error:  # noqa: BLE001
+            message = f"{label}: {_user_message(error)}"
+            context.log.warning(f"{document.info.source_path}: {message}")
+            errors[document.info.document_id] = message
+    rows = _concat(frames, columns)
+    _add_rows_metadata(context, rows, errors)
+    return StageRows(rows=rows, errors=errors)
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return empty_frame(columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _add_rows_metadata(context, rows: pd.DataFrame, errors: dict[str, str]) -> None:
+    metadata = {"rows": len(rows), "documents_failed": len(errors)}
+    if "table_code" in rows.columns:
+        metadata["rows_per_table_code"] = dg.MetadataValue.md(
+            _markdown(rows["table_code"].value_counts().rename_axis("table_code").reset_index()))
+    metadata["preview"] = dg.MetadataValue.md(_markdown(rows.head(20)))
+    context.add_output_metadata(metadata)
+
+
+def _markdown(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "_no rows_"
+    try:
+        # disable_numparse keeps Decimal amounts as printed instead of float formatting
+        return frame.to_markdown(index=False, disable_numparse=True)
+    except ImportError:  # tabulate missing: a plain pipe table is enough for a preview
+        header = "| " + " | ".join(map(str, frame.columns)) + " |"
+        rule = "|" + "---|" * len(frame.columns)
+        body = ["| " + " | ".join(_one_line(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+        return "\n".join([header, rule, *body])
+
+
+@dg.asset(group_name="tables", kinds={"pandas"},
+          description="One row per non-empty numeric cell of every budget table (exact Decimal amounts).")
+def facts(context: dg.AssetExecutionContext, extracted_tables: Extraction) -> StageRows:
+    return _build_per_document(context, extracted_tables, ingest.build_facts, FACT_COLUMNS, "building facts")
+
+
+@dg.asset(group_name="tables", kinds={"pandas"},
+          description="One row per indicator of every 项目支出绩效目标表.")
+def performance_indicators(context: dg.AssetExecutionContext, extracted_tables: Extraction) -> StageRows:
+    return _build_per_document(context, extracted_tables, ingest.build_indicators, INDICATOR_COLUMNS,
+                               "reading performance indicators")
+
+
+@dg.asset(group_name="tables", kinds={"pandas"},
+          description="Amounts stated in the document's prose, with the sentence they came from.")
+def prose_amounts(context: dg.AssetExecutionContext, extracted_tables: Extraction) -> StageRows:
+    return _build_per_document(context, extracted_tables, ingest.build_prose_amounts, PROSE_COLUMNS,
+                               "reading prose amounts")
+
+
+@dg.asset(group_name="validation", kinds={"pandas"},
+          description="Accounting identities checked per document: row sums, hierarchy, "
+                      "cross-table, prose vs tables, performance funds.")
+def validation_results(
+    context: dg.AssetExecutionContext,
+    extracted_tables: Extraction,
+    facts: StageRows,
+    performance_indicators: StageRows,
+    prose_amounts: StageRows,
+) -> StageRows:
+    frames, errors = [], {}
+    for document in extracted_tables.documents:
+        document_id = document.info.document_id
+        if _first_error(document_id, facts, performance_indicators, prose_amounts):
+            continue  # reported by the stage that failed
+        try:
+            frame = ingest.validate_document(
+                document, facts.for_document(document_id),
+                performance_indicators.for_document(document_id), prose_amounts.for_document(document_id))
+            frames.append(frame.reindex(columns=VALIDATION_COLUMNS))
+        except Exception as error:  # noqa: BLE001
+            errors[document_id] = f"validating: {_user_message(error)}"
+            context.log.warning(f"{document.info.source_path}: {errors[document_id]}")
+    rows = _concat(frames, VALIDATION_COLUMNS)
+    per_document = ["| document | passed | failed |", "|---|---|---|"]
+    for document in extracted_tables.documents:
+        passed, failed = _check_counts(rows, document.info.document_id)
+        per_document.append(f"| {document.info.source_path} | {passed} | {failed} |")
+    context.add_output_metadata({
+        "checks": len(rows),
+        "failed": int((rows["passed"] == False).sum()),  # noqa: E712 - elementwise
+        "per_document": dg.MetadataValue.md("\n".join(per_document)),
+        "preview": dg.MetadataValue.md(_markdown(rows[rows["passed"] == False].head(20))),  # noqa: E712
+    })
+    return StageRows(rows=rows, errors=errors)
+
+
+def _first_error(document_id: str, *stages: StageRows) -> str | None:
+    for stage in stages:
+        if document_id in stage.errors:
+            return stage.errors[document_id]
+    return None
+
+
+def _check_counts(validation: pd.DataFrame, document_id: str) -> tuple[int, int]:
+    passed = validation.loc[validation["document_id"] == document_id, "passed"]
+    return int((passed == True).sum()), int((passed == False).sum())  # noqa: E712
+
+
+@dg.asset(
+    group_name="warehouse",
+    kinds={"duckdb"},
+    pool="duckdb_writer",  # one DuckDB writer at a time across runs
+    description="Writes each document into the DuckDB warehouse in one transaction (documents, facts, "
+                "performance_indicators, prose_amounts, validation_results, dimensions).",
+)
+def warehouse(
+    context: dg.AssetExecutionContext,
+    duckdb: DuckDBResource,
+    extracted_tables: Extraction,
+    facts: StageRows,
+    performance_indicators: StageRows,
+    prose_amounts: StageRows,
+    validation_results: StageRows,
+) -> WarehouseLoad:
+    warehouse_db.prepare_database_path(duckdb.database)
+    outcomes: list[DocumentOutcome] = []
+    with duckdb.get_connection() as con:
+        warehouse_db.ensure_schema(con)
+        for failure in extracted_tables.failures:
+            source = failure.source
+            warehouse_db.record_failure(con, source.document_id, source.path, source.sha256,
+                                        failure.pages, failure.error)
+            outcomes.append(DocumentOutcome(source.path, source.document_id, warehouse_db.STATUS_FAILED,
+                                            error=failure.error))
+        for document in extracted_tables.documents:
+            outcomes.append(_load_one(context, con, document, facts, performance_indicators,
+                                      prose_amounts, validation_results))
+        row_counts = warehouse_db.table_row_counts(con)
+    outcomes.sort(key=lambda o: o.source_path)
+    statuses = Counter(o.status for o in outcomes)
+    context.add_output_metadata({
+        "database": str(duckdb.database),
+        **{f"documents_{status}": count for status, count in sorted(statuses.items())},
+        **{f"rows_{table}": count for table, count in row_counts.items()},
+    })
+    return WarehouseLoad(database=str(duckdb.database), outcomes=outcomes, row_counts=row_counts)
+
+
+def _load_one(context, con, document: ExtractedDocument, facts: StageRows, indicators: StageRows,
+              prose: StageRows, validation: StageRows) -> DocumentOutcome:
+    info = document.info
+    outcome = DocumentOutcome(info.source_path, info.document_id, warehouse_db.STATUS_FAILED,
+                              unit_name=info.unit_name, fiscal_year=info.fiscal_year)
+    error = _first_error(info.document_id, facts, indicators, prose, validation)
+    if error is None:
+        document_facts = facts.for_document(info.document_id)
+        document_checks = validation.for_document(info.document_id)
+        try:
+            outcome.status = warehouse_db.load_document(
+                con, info, document_facts, indicators.for_document(info.document_id),
+                prose.for_document(info.document_id), document_checks)
+            outcome.facts = len(document_facts)
+            outcome.facts_by_table = {str(k): int(v) for k, v in
+                                      document_facts["table_code"].value_counts().items()}
+            outcome.checks_passed, outcome.checks_failed = _check_counts(document_checks, info.document_id)
+            return outcome
+        except Exception as load_error:  # noqa: BLE001 - the transaction rolled back
+            error = f"writing to the warehouse: {_user_message(load_error)}"
+    context.log.warning(f"{info.source_path}: {error}")
+    warehouse_db.record_failure(con, info.document_id, info.source_path, info.sha256, info.pages, error)
+    outcome.error = error
+    return outcome
