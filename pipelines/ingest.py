@@ -13,12 +13,18 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pandas as pd
-
+from pipelines.extract import assemble, read_pages
+from pipelines.facts import build_facts
+from pipelines.indicators import build_indicators
 from pipelines.model import (
-    FACT_COLUMNS, INDICATOR_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS, DocumentInfo,
-    ExtractedDocument, empty_frame,
+    DocumentInfo, ExtractedDocument,
 )
+from pipelines.prose import build_prose_amounts
+from pipelines.triage import triage_pdf
+from pipelines.validate import validate_document
+
+__all__ = ["extract_document", "build_facts", "build_indicators", "build_prose_amounts",
+           "validate_document", "file_sha256", "document_id_for"]
 
 
 def file_sha256(path: str | Path) -> str:
@@ -34,23 +40,21 @@ def document_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
-def extract_document(path: str | Path) -> ExtractedDocument:  # pragma: no cover - stub
+def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDocument:
+    """Triage with pypdfium2, then parse only the pages that hold tables with pdfplumber."""
     sha = file_sha256(path)
-    info = DocumentInfo(document_id=document_id_for(sha), source_path=str(path), sha256=sha, pages=0)
-    return ExtractedDocument(info=info, tables=[], performance_forms=[], prose_pages=[])
+    triage = triage_pdf(path, max_pages=max_pages)
+    info = DocumentInfo(document_id=document_id_for(sha), source_path=str(path), sha256=sha,
+                        pages=triage.page_count)
+    wanted = sorted(set(triage.table_candidate_pages) | {
+        i + 1 for i, text in enumerate(triage.page_texts) if any(w in text for w in FORM_WORDS)})
+    _, reads = read_pages(path, wanted)
+    doc = assemble(info, reads, cover_text=triage.page_texts[:3])
+    parsed = {r.number for r in reads}
+    # prose of the pages pdfplumber did not need: pypdfium2 already read them
+    doc.prose_pages = sorted(doc.prose_pages + [
+        (i + 1, text) for i, text in enumerate(triage.page_texts) if i + 1 not in parsed])
+    return doc
 
 
-def build_facts(doc: ExtractedDocument) -> pd.DataFrame:  # pragma: no cover - stub
-    return empty_frame(FACT_COLUMNS)
-
-
-def build_indicators(doc: ExtractedDocument) -> pd.DataFrame:  # pragma: no cover - stub
-    return empty_frame(INDICATOR_COLUMNS)
-
-
-def build_prose_amounts(doc: ExtractedDocument) -> pd.DataFrame:  # pragma: no cover - stub
-    return empty_frame(PROSE_COLUMNS)
-
-
-def validate_document(doc, facts, indicators, prose) -> pd.DataFrame:  # pragma: no cover - stub
-    return empty_frame(VALIDATION_COLUMNS)
+FORM_WORDS = ("绩效目标", "一级指标", "指标值")
