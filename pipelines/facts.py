@@ -32,6 +32,7 @@ class Column:
     side: str | None
     segment: int
     code_group: int | None = None
+    after_code_group: int | None = None  # for text columns: the code group printed just before
 
 
 def _side(path: tuple[str, ...]) -> str | None:
@@ -61,7 +62,8 @@ def plan_columns(table: ExtractedTable) -> list[Column]:
             if not previous_was_code:
                 group += 1
             code_group = group
-        columns.append(Column(i, path, role, measure, year, _side(path) if sided else None, segment, code_group))
+        columns.append(Column(i, path, role, measure, year, _side(path) if sided else None, segment, code_group,
+                              group if role in ("text", "project_name") and previous_was_code else None))
         previous_was_amount = role is None
         previous_was_code = role == "code"
     return columns
@@ -100,6 +102,7 @@ def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, 
     unit = table.unit or "万元"
     facts: list[dict] = []
     carried: dict[int, list[str]] = {}  # code group -> last printed parts (类/款 carried down)
+    labelled = any(c.role is not None for c in columns)
     for row_index, row in enumerate(table.rows):
         texts = [c.text or "" for c in row]
         labels_by_segment: dict[int, list[str]] = {}
@@ -127,6 +130,8 @@ def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, 
         for col in columns:
             text = compact(texts[col.index])
             if col.role == "text" and text:
+                if col.after_code_group is not None and col.after_code_group > 0:
+                    continue  # e.g. 政府预算经济分类科目名称: the row is labelled by the first classification
                 labels_by_segment.setdefault(col.segment, []).append(text)
             elif col.role == "project_name" and text:
                 project_name = text
@@ -154,7 +159,9 @@ def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, 
             func_code = codes.get("func_code")
             if func_code is None and item and not codes:
                 func_code = class_code_for_label(item)
-            is_total = bool(item) and any(w in item for w in ("合计", "总计")) or bool(item) and item.endswith("小计")
+            is_total = bool(item) and (any(w in item for w in ("合计", "总计")) or item.endswith("小计"))
+            if not item and not codes and labelled and row_index in (0, len(table.rows) - 1):
+                is_total = True  # an unlabelled first/last row in a labelled table is its total
             facts.append({
                 "document_id": document_id,
                 "unit_name": unit_name,

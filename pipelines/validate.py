@@ -83,8 +83,9 @@ def check_rows(facts: pd.DataFrame, findings: Findings) -> None:
                 actual = amounts.get(identity["total"], ZERO)
                 findings.add(
                     identity["id"], expected, actual, _where(first),
-                    f"{_where(first)}: {identity['total']} {_fmt(actual, first.unit)}；"
-                    f"but {' + '.join(parts)} = {_fmt(expected, first.unit)}",
+                    f"{_where(first)}: {identity['total']} {_fmt(actual, first.unit)}；but "
+                    + " + ".join(f"{p} {amounts.get(p, ZERO):,.2f}" for p in parts)
+                    + f" = {_fmt(expected, first.unit)}",
                 )
 
 
