@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from pipelines.layout import Grid, grid_from_table
+from pipelines.layout import Grid, align_columns, grid_from_table
 from pipelines.model import (
     Cell, DocumentError, DocumentInfo, ExtractedDocument, ExtractedTable, PerformanceForm,
 )
@@ -287,19 +287,22 @@ def assemble(info: DocumentInfo, reads: list[PageRead], cover_text: list[str] = 
                 current = ExtractedTable(
                     table_code=family.code, title=piece.title, unit=piece.unit, pages=[grid.page],
                     header_paths=header_paths(grid, piece.header_rows), rows=[],
+                    column_edges=grid.col_edges,
                 )
                 tables.append(current)
                 current_first_body = None
             elif current is None or last_kind != "table":
                 continue  # an untitled table that continues nothing
             else:  # continuation page of the current table
-                if grid.n_cols != len(current.header_paths):
-                    continue
+                if grid.n_cols != len(current.header_paths) and not (grid.col_edges and current.column_edges):
+                    continue  # cannot tell which column is which
                 if grid.page not in current.pages:
                     current.pages.append(grid.page)
                 current.unit = current.unit or piece.unit
             for r in piece.body_rows:
                 texts = grid.row_texts(r)
+                if grid.n_cols != len(current.header_paths):
+                    texts = align_columns(texts, grid.col_edges, current.column_edges)
                 if not any(compact(t) for t in texts):
                     continue
                 if current_first_body is None:
@@ -307,6 +310,12 @@ def assemble(info: DocumentInfo, reads: list[PageRead], cover_text: list[str] = 
                 elif grid.page != current.pages[0] and r == piece.body_rows[0] and \
                         [compact(t) for t in texts] == current_first_body and _is_total_row(texts):
                     continue  # total row repeated with the header on a continuation page
+                if current.rows and _only_amounts(texts) and _no_amounts(current.rows[-1]):
+                    # Word-made tables sometimes rule a row's amounts onto a line of their own
+                    for cell, text in zip(current.rows[-1], texts):
+                        if compact(text) and not compact(cell.text):
+                            cell.text = text
+                    continue
                 current.rows.append([Cell(t, grid.page) for t in texts])
             for line in context + [piece.grid.row_texts(r)[0] for r in piece.body_rows[-1:]]:
                 if "注" in line and ("无" in line or "没有" in line):
@@ -326,6 +335,16 @@ def assemble(info: DocumentInfo, reads: list[PageRead], cover_text: list[str] = 
 
 def _header_differs(current: ExtractedTable, piece: PageTable) -> bool:
     return header_paths(piece.grid, piece.header_rows) != current.header_paths
+
+
+def _only_amounts(texts: list[str]) -> bool:
+    cells = [compact(t) for t in texts if compact(t)]
+    return bool(cells) and all(looks_like_amount(c) and not CODE_PATTERN.match(c) for c in cells)
+
+
+def _no_amounts(row: list[Cell]) -> bool:
+    cells = [compact(c.text) for c in row if compact(c.text)]
+    return bool(cells) and not any(looks_like_amount(c) and not CODE_PATTERN.match(c) for c in cells)
 
 
 def _is_total_row(texts: list[str]) -> bool:

@@ -26,6 +26,7 @@ class Grid:
     n_rows: int
     n_cols: int
     origin: list[list[GridCell | None]]  # origin[r][c] is the cell covering (r, c)
+    col_edges: list[tuple[float, float]] | None = None  # x0, x1 of each column
 
     def at(self, r: int, c: int) -> GridCell | None:
         return self.origin[r][c]
@@ -65,4 +66,21 @@ def grid_from_table(table, page_number: int) -> Grid:
                 for cc in range(c, c_end):
                     if origin[rr][cc] is None or (rr, cc) == (r, c):
                         origin[rr][cc] = cell
-    return Grid(page_number, tuple(table.bbox), n_rows, n_cols, origin)
+    right = [x for x in xs[1:]] + [table.bbox[2]]
+    edges = [(xs[i], right[i]) for i in range(min(len(xs), n_cols))]
+    return Grid(page_number, tuple(table.bbox), n_rows, n_cols, origin, edges if len(edges) == n_cols else None)
+
+
+def align_columns(texts: list[str], edges: list[tuple[float, float]],
+                  target: list[tuple[float, float]]) -> list[str]:
+    """Re-seat a row read with one set of column edges under another (a continuation page whose
+    ruling differs): each cell goes to the target column it overlaps most."""
+    out = [""] * len(target)
+    for text, (x0, x1) in zip(texts, edges):
+        if not text:
+            continue
+        overlaps = [max(0.0, min(x1, t1) - max(x0, t0)) for t0, t1 in target]
+        best = max(range(len(target)), key=overlaps.__getitem__)
+        if overlaps[best] > 0:
+            out[best] = f"{out[best]} {text}".strip() if out[best] else text
+    return out

@@ -44,6 +44,7 @@ class ExtractedTable:
     header_paths: list[tuple[str, ...]]  # one path per column, top header row first
     rows: list[list[Cell]] = field(default_factory=list)
     note: str | None = None  # e.g. （注：2024年没有使用政府性基金预算拨款安排的支出。）
+    column_edges: list[tuple[float, float]] | None = None  # x-ranges of the columns on its first page
 
 
 @dataclass

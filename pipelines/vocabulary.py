@@ -73,7 +73,7 @@ def table_families() -> tuple[TableFamily, ...]:
 
 
 _TITLE_NOISE = [
-    re.compile(r"^(?:公开|附)?表?\d{1,2}(?:[-—]\d{1,2})?(?:表|[:：.．、])"),  # 公开03表 / 表3 / 3. / 附表1-2
+    re.compile(r"^(?:公开|附)?表?\d{1,2}(?:[-—]\d{1,2})?(?:表|[:：.．、])[:：.．、]?"),  # 公开03表 / 表3 / 3. / 附表1-2
     re.compile(r"^表[一二三四五六七八九十]+[:：.．、]?"),
     re.compile(r"^[一二三四五六七八九十]+[、．.]"),
     re.compile(r"^(?:20\d\d)年(?:度)?"),
@@ -151,10 +151,11 @@ def measure_for_path(path: tuple[str, ...]) -> tuple[str | None, int | None]:
             keys.append(_measure_key(rest))
     if not keys:
         return None, year
-    leaf, ancestors = keys[-1], set(keys[:-1])
-    for rule in measure_rules():
-        if leaf in rule.leaf and (not rule.under or ancestors & rule.under):
-            return rule.measure, year
+    # a header cell broken over two ruled rows (单位预留机动经 / 费) reads as one
+    for leaf, ancestors in ((keys[-1], set(keys[:-1])), ("".join(keys[-2:]), set(keys[:-2]))):
+        for rule in measure_rules():
+            if leaf in rule.leaf and (not rule.under or ancestors & rule.under):
+                return rule.measure, year
     # A leaf such as 预算数 under a named measure (e.g. 机关运行经费 / 预算数): try the parent.
     for depth in range(len(keys) - 2, -1, -1):
         for rule in measure_rules():
