@@ -194,7 +194,11 @@ def corpus_report(paths: Iterable[str | Path], seconds: float = 300, workers: in
     for item, result in map_with_time_limit(report_one, files, seconds=seconds, workers=workers):
         results[item] = _failed_row(item, result) if isinstance(result, BaseException) else result
     rows = [results[f] for f in files]
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS + ["missing_amounts_total"])
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS + ["missing_amounts_total"])
+    for column in ("pages", "facts", "indicators", "prose_amounts", "checks_passed", "checks_failed",
+                   "amounts_printed", "amounts_matched", "missing_amounts_total"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 # ---------------------------------------------------------------- presentation

@@ -1,0 +1,98 @@
+"""The corpus report (pipelines.report): the bundled sample, the real corpus, the amount reader."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipelines.report import (
+    DEFAULT_CORPUS, amount_tokens, corpus_report, main, render, token_value,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "samples" / "yantai-shebao-2024-unit-budget.pdf"
+CORPUS = DEFAULT_CORPUS
+BAD_DUMMY = "bad-dummy-17b.pdf"
+
+SAMPLE_TABLES = [
+    "summary", "income", "expenditure", "fiscal_summary", "general_expenditure", "general_basic",
+    "three_public", "gov_fund_expenditure", "state_capital_expenditure", "basic_expenditure",
+    "project_expenditure", "procurement",
+]
+# The 合 计 row of 收入总体情况表 is printed again under the repeated header on its continuation
+# page 8; extraction keeps it once (page 7), so the independent reading sees it unmatched on page 8.
+SAMPLE_REPEATED_TOTAL = {"8: 119,327.10", "8: 119,072.10", "8: 255.00"}
+
+
+def test_amount_tokens_skip_years_codes_and_page_numbers():
+    text = ("2024年预算 2080109 社会保险经办机构 2,308.90 82,000.00 0.90 -12.50\n"
+            "合计 1895.00 12.5% 1,234 - 7 -\n第 3 页")
+    assert amount_tokens(text) == ["2,308.90", "82,000.00", "0.90", "-12.50", "1895.00", "1,234"]
+    assert token_value("82,000.00") == Decimal("82000")
+
+
+@pytest.fixture(scope="module")
+def sample_report():
+    return corpus_report([SAMPLE], seconds=120, workers=1)
+
+
+def test_sample_report(sample_report):
+    assert len(sample_report) == 1
+    row = sample_report.iloc[0]
+    assert row.file == SAMPLE.name
+    assert row.status == "loaded", row.error
+    assert row.error == ""
+    assert row.pages == 28
+    assert row.seconds > 0 and row.seconds_per_page == pytest.approx(row.seconds / 28, abs=1e-3)
+    # all 12 tables, gov_fund_expenditure included: it is printed (title, header and a note saying
+    # no 政府性基金 money is used) and extracted as a table with no rows, so it yields no facts
+    assert sorted(row.tables_found) == sorted(SAMPLE_TABLES)
+    assert len(row.titles_in_text) == 12
+    assert row.titles_missing == []
+    assert row.facts > 300 and row.indicators > 0 and row.prose_amounts > 0
+    assert row.checks_passed > 0
+    assert row.amounts_printed >= row.amounts_matched > 0
+    assert row.amount_coverage >= 0.98
+    assert set(row.missing_amounts) <= SAMPLE_REPEATED_TOTAL, row.missing_amounts
+
+
+def test_sample_empty_gov_fund_table():
+    from pipelines.ingest import build_facts, extract_document
+
+    doc = extract_document(SAMPLE)
+    table = next(t for t in doc.tables if t.table_code == "gov_fund_expenditure")
+    assert table.rows == []
+    assert table.note and "没有使用政府性基金" in table.note
+    facts = build_facts(doc)
+    assert not (facts["table_code"] == "gov_fund_expenditure").any()
+
+
+def test_render_plain_and_markdown(sample_report):
+    plain = render(sample_report)
+    assert SAMPLE.name in plain and "coverage" in plain and "missing_amounts" in plain
+    markdown = render(sample_report, markdown=True)
+    assert "| file" in markdown and f"### {SAMPLE.name}" in markdown
+
+
+def test_cli_exit_code(capsys):
+    assert main([str(SAMPLE), "--workers", "1"]) == 0
+    assert SAMPLE.name in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not present at {CORPUS}")
+def test_corpus_report():
+    report = corpus_report([CORPUS], seconds=300)
+    print()
+    print(render(report))
+    files = set(report.file)
+    assert BAD_DUMMY in files and len(files) == len(list(CORPUS.glob("*.pdf")))
+    for row in report.itertuples(index=False):
+        if row.file == BAD_DUMMY:
+            assert row.status == "failed"
+            assert "not a PDF" in row.error
+        else:
+            assert row.status == "loaded", f"{row.file}: {row.error}"
+            # coverage is reported, not asserted yet: extraction is still being improved
+            assert pd.isna(row.amount_coverage) or 0.0 <= row.amount_coverage <= 1.0
