@@ -18,12 +18,14 @@ IDENTITY_FAMILIES = {
     "performance": "Performance forms agree with the project budget.",
 }
 OTHER_FAMILY = "other"
+PREFIX_ALIASES = {"cross": "cross_table"}  # pipelines.validate names them cross.*
 
 FINDING_COLUMNS = ["document_id", "check_id", "location", "expected", "actual", "message"]
 
 
 def identity_family(check_id: str) -> str:
     prefix = str(check_id).split(".", 1)[0]
+    prefix = PREFIX_ALIASES.get(prefix, prefix)
     return prefix if prefix in IDENTITY_FAMILIES else OTHER_FAMILY
 
 

@@ -188,8 +188,7 @@ def _build_per_document(context, extraction: Extraction, stage, columns: list[st
     frames, errors = [], {}
     for document in extraction.documents:
         try:
-            frame = stage(document)
-            frames.append(frame.reindex(columns=columns))
+            frames.append(stage(document))
         except Exception as error:  # noqa: BLE001
             message = f"{label}: {_user_message(error)}"
             context.log.warning(f"{document.info.source_path}: {message}")
@@ -200,10 +199,14 @@ def _build_per_document(context, extraction: Extraction, stage, columns: list[st
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """All documents' rows; contract columns first, extra stage columns (e.g. row_index) kept
+    because later stages may use them; the warehouse writes only the contract columns."""
     frames = [f for f in frames if not f.empty]
     if not frames:
         return empty_frame(columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+    rows = pd.concat(frames, ignore_index=True)
+    extra = [c for c in rows.columns if c not in columns]
+    return rows.reindex(columns=[*columns, *extra])
 
 
 def _add_rows_metadata(context, rows: pd.DataFrame, errors: dict[str, str]) -> None:
@@ -267,7 +270,7 @@ def validation_results(
             frame = ingest.validate_document(
                 document, facts.for_document(document_id),
                 performance_indicators.for_document(document_id), prose_amounts.for_document(document_id))
-            frames.append(frame.reindex(columns=VALIDATION_COLUMNS))
+            frames.append(frame)
         except Exception as error:  # noqa: BLE001
             errors[document_id] = f"validating: {_user_message(error)}"
             context.log.warning(f"{document.info.source_path}: {errors[document_id]}")

@@ -139,12 +139,12 @@ def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
     row = con.execute(
         "SELECT count(*) FROM documents WHERE sha256 = ? AND status IN (?, ?)",
         [sha256, STATUS_LOADED, STATUS_SUPERSEDED],
-    ).fetchone()
+    ).fetchall()[0]
     return row[0] > 0
 
 
 def table_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in WAREHOUSE_TABLES}
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in WAREHOUSE_TABLES}
 
 
 def load_document(
@@ -171,7 +171,7 @@ def load_document(
     with _transaction(con):
         previous = con.execute(
             "SELECT status, ingested_at FROM documents WHERE document_id = ?", [info.document_id]
-        ).fetchone()
+        ).fetchall()[0]
         # Re-ingesting the same bytes keeps the original ingestion time, so it changes nothing.
         keep_time = previous is not None and previous[0] in (STATUS_LOADED, STATUS_SUPERSEDED)
         ingested_at = previous[1] if keep_time else datetime.now()
@@ -183,7 +183,7 @@ def load_document(
         _supersede_older_versions(con, info)
         status = con.execute(
             "SELECT status FROM documents WHERE document_id = ?", [info.document_id]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     return status
 
 

@@ -32,4 +32,5 @@ def test_asset_graph_groups_and_pool():
 def test_check_families_by_prefix():
     assert identity_family("row_sum.general_expenditure.208") == "row_sum"
     assert identity_family("cross_table") == "cross_table"
+    assert identity_family("cross.summary_income_eq_income_table") == "cross_table"
     assert identity_family("something_new.x") == "other"
