@@ -41,9 +41,9 @@ REPORT_COLUMNS = [
 
 # An amount as printed in a table: thousands separators and/or a decimal part, optional minus sign.
 # Bare integers (years such as 2024, codes such as 2080109, page numbers) never match; neither do
-# percentages, nor numbers glued to other digits, dots or commas.
+# percentages (12.5% / 21.95 %), nor numbers glued to other digits, dots or commas.
 AMOUNT_TOKEN = re.compile(
-    r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d%％]|[.,]\d)"
+    r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?!\d|[.,]\d|\s*[%％])"
 )
 
 
