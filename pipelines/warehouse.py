@@ -169,9 +169,10 @@ def load_document(
     }
     _check_document_ids(info.document_id, frames)
     with _transaction(con):
-        previous = con.execute(
+        previous_rows = con.execute(
             "SELECT status, ingested_at FROM documents WHERE document_id = ?", [info.document_id]
-        ).fetchall()[0]
+        ).fetchall()
+        previous = previous_rows[0] if previous_rows else None
         # Re-ingesting the same bytes keeps the original ingestion time, so it changes nothing.
         keep_time = previous is not None and previous[0] in (STATUS_LOADED, STATUS_SUPERSEDED)
         ingested_at = previous[1] if keep_time else datetime.now()
