@@ -77,7 +77,20 @@ def read_pages(path: str | Path, page_numbers: list[int] | None = None) -> tuple
             if index in wanted:
                 reads.append(read_page(page, index))
             page.close()
+    unreadable = [r.number for r in reads if _mostly_cid(r)]
+    if unreadable:
+        pages = ", ".join(map(str, unreadable))
+        raise DocumentError(
+            f"{Path(path).name}: the text on page(s) {pages} has no usable Unicode mapping (pdfplumber reads "
+            'the glyphs as "(cid:NNN)"); the font lacks a ToUnicode map, so the text cannot be read reliably. '
+            "Re-export the file with embedded Unicode fonts, or OCR it (e.g. ocrmypdf --force-ocr) and ingest that")
     return count, reads
+
+
+def _mostly_cid(page: PageRead) -> bool:
+    text = "".join(line.text for line in page.lines)
+    cid_chars = sum(len(m) for m in re.findall(r"\(cid:\d+\)", text))
+    return bool(text) and cid_chars > 0.3 * len(text)
 
 
 # ---------------------------------------------------------------- row classification
@@ -113,9 +126,19 @@ class PageTable:
     context: list[str] = field(default_factory=list)  # text lines above the table on its page
 
 
+def with_wrapped_titles(lines: list[str]) -> list[str]:
+    """Lines plus each pair of consecutive lines joined, for titles printed over two lines
+    (公开09表：一般公共预算“三公”经费、会议费、培训费 / 支出预算表)."""
+    out = list(lines)
+    for first, second in zip(lines, lines[1:]):
+        if not is_title_candidate(first) and len(compact(second)) <= 12:
+            out.append(compact(first) + compact(second))
+    return out
+
+
 def split_grid(grid: Grid, context_lines: list[str]) -> PageTable:
     title, unit = None, None
-    for line in context_lines:
+    for line in with_wrapped_titles(context_lines):
         line_title, line_unit = _caption_info(line)
         title = line_title or title
         unit = line_unit or unit
@@ -258,7 +281,7 @@ def assemble(info: DocumentInfo, reads: list[PageRead], cover_text: list[str] = 
     last_kind = None  # "table" / "form"
     for page in reads:
         prose = page.prose_lines()
-        for line in prose:
+        for line in with_wrapped_titles(prose):
             if is_title_candidate(line) and table_code_for_title(line):
                 titles_in_text.append(compact(line))
         prose_pages.append((page.number, "\n".join(prose)))
@@ -266,7 +289,7 @@ def assemble(info: DocumentInfo, reads: list[PageRead], cover_text: list[str] = 
         for grid in page.grids:
             context = [ln.text for ln in page.lines_between(top, grid.bbox[1])]
             top = grid.bbox[3]
-            titled = any(is_title_candidate(ln) and table_code_for_title(ln) for ln in context)
+            titled = any(is_title_candidate(ln) and table_code_for_title(ln) for ln in with_wrapped_titles(context))
             if _is_performance_grid(grid) or (last_kind == "form" and not titled and forms
                                               and grid.n_cols == len(forms[-1].rows[0])):
                 if any("项目名称" in compact(t) for r in range(min(3, grid.n_rows)) for t in grid.row_texts(r)):

@@ -43,7 +43,8 @@ def document_id_for(sha256: str) -> str:
 def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDocument:
     """Triage with pypdfium2, then parse only the pages that hold tables with pdfplumber."""
     sha = file_sha256(path)
-    triage = triage_pdf(path, max_pages=max_pages)
+    # pdfplumber's own pass below checks for "(cid:NNN)" text, so triage need not sample pages
+    triage = triage_pdf(path, max_pages=max_pages, unicode_sample_pages=0)
     info = DocumentInfo(document_id=document_id_for(sha), source_path=str(path), sha256=sha,
                         pages=triage.page_count)
     wanted = sorted(set(triage.table_candidate_pages) | {

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from decimal import Decimal
 from functools import lru_cache
+from types import SimpleNamespace
 
 import pandas as pd
 import yaml
@@ -48,8 +49,8 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _first(frame: pd.DataFrame):
-    return next(frame.itertuples(index=False))
+def _first(frame: pd.DataFrame) -> SimpleNamespace:
+    return SimpleNamespace(**frame.iloc[0].to_dict())
 
 
 def _where(row) -> str:
