@@ -7,6 +7,7 @@ WARN-severity failed check and never fails the run.
 import dagster as dg
 import pandas as pd
 
+from assets.partitions import budget_year_partitions
 from assets.documents import StageRows, WarehouseLoad, _markdown, validation_results, warehouse
 
 # check_id prefix (before the first '.') -> what the family checks
@@ -30,7 +31,8 @@ def identity_family(check_id: str) -> str:
 
 
 def _family_check(family: str, description: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=validation_results, name=f"{family}_identities", description=description)
+    @dg.asset_check(asset=validation_results, name=f"{family}_identities", description=description,
+                    partitions_def=budget_year_partitions)
     def identity_check(validation_results: StageRows) -> dg.AssetCheckResult:
         rows = validation_results.rows
         in_family = rows[rows["check_id"].map(identity_family) == family] if not rows.empty else rows
@@ -57,7 +59,7 @@ identity_checks = [
 ] + [_family_check(OTHER_FAMILY, "Identities whose check_id has none of the known prefixes.")]
 
 
-@dg.asset_check(asset=warehouse, name="documents_loaded",
+@dg.asset_check(asset=warehouse, name="documents_loaded", partitions_def=budget_year_partitions,
                 description="Every source file was ingested; a failed document needs a user's action.")
 def documents_loaded(warehouse: WarehouseLoad) -> dg.AssetCheckResult:
     failed = [o for o in warehouse.outcomes if o.status == "failed"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from collections import Counter
 from pathlib import Path
 
@@ -52,8 +53,10 @@ def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
     from assets.checks import all_checks
     from assets.resources import DUCKDB_RESOURCE_KEY, warehouse_resource
 
+    # The assets are partitioned by budget year; the CLI ingests exactly the files it is given,
+    # whatever their year (any_year), in one run under the current year's partition key.
     run_config = {
-        "ops": {"source_documents": {"config": {"paths": [str(p) for p in paths]}}},
+        "ops": {"source_documents": {"config": {"paths": [str(p) for p in paths], "any_year": True}}},
         "loggers": {"console": {"config": {"log_level": "INFO" if verbose else "WARNING"}}},
     }
     result = dg.materialize(
@@ -61,6 +64,7 @@ def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
         run_config=run_config,
         resources={DUCKDB_RESOURCE_KEY: warehouse_resource(database)},
         raise_on_error=False,
+        partition_key=str(date.today().year),
     )
     if not result.success:
         for event in result.all_events:

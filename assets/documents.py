@@ -5,6 +5,7 @@ stage is carried forward as an error and recorded as failed in the warehouse; it
 the other documents.
 """
 
+import contextlib
 import multiprocessing
 import os
 from collections import Counter
@@ -16,20 +17,23 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from pipelines import ingest
+from assets.partitions import budget_year_partitions
+from pipelines import ingest, landing
 from pipelines import warehouse as warehouse_db
 from pipelines.model import (
     FACT_COLUMNS, INDICATOR_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS, DocumentError,
     ExtractedDocument, empty_frame,
 )
 
-DEFAULT_INPUT_PATHS = ["data/samples"]
-
-
 class IngestConfig(dg.Config):
-    """Which PDFs to ingest: files or folders (searched recursively for *.pdf)."""
+    """Which PDFs to ingest: files or folders (searched recursively for *.pdf).
 
-    paths: list[str] = DEFAULT_INPUT_PATHS
+    No paths: the landing folder (BUDGET_LANDING_DIR, default data/raw). A run for a year
+    partition keeps only the files whose budget year is that year, unless ``any_year`` (the
+    `budget ingest` CLI: the files it is given, whatever their year)."""
+
+    paths: list[str] = []
+    any_year: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,43 +90,64 @@ class WarehouseLoad:
 
 def find_pdfs(paths: list[str]) -> list[Path]:
     """PDF files named directly or found below the named folders, in a stable order."""
-    found: list[Path] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise dg.Failure(description=f"Input path not found: {given}")
-    return found
+    try:
+        return landing.find_pdfs(paths)
+    except FileNotFoundError as error:
+        raise dg.Failure(description=str(error)) from error
 
 
 @dg.asset(
     group_name="sources",
     kinds={"pdf"},
-    description="The budget disclosure PDFs named in the run config, with content hashes and "
-                "document ids (same bytes, same id; duplicates are ingested once).",
+    partitions_def=budget_year_partitions,
+    description="The budget disclosure PDFs of the partition's budget year (from the run config's "
+                "paths, else the landing folder), with content hashes and document ids. Files whose "
+                "bytes are already in the warehouse are not parsed again.",
 )
-def source_documents(context: dg.AssetExecutionContext, config: IngestConfig) -> list[SourceFile]:
+def source_documents(context: dg.AssetExecutionContext, config: IngestConfig,
+                     duckdb: DuckDBResource) -> list[SourceFile]:
+    year = None if config.any_year or not context.has_partition_key else int(context.partition_key)
+    already = warehouse_db.loaded_hashes(duckdb.database)
     sources: list[SourceFile] = []
     seen: set[str] = set()
-    for path in find_pdfs(config.paths):
+    unchanged, other_year, no_year = [], 0, []
+    for path in find_pdfs(config.paths or [str(landing.landing_dir())]):
         sha = ingest.file_sha256(path)
         document_id = ingest.document_id_for(sha)
         if document_id in seen:
             context.log.info(f"{path} has the same bytes as an earlier file; ingesting once")
             continue
+        if sha in already:
+            unchanged.append(str(path))
+            seen.add(document_id)
+            continue
+        if year is not None:
+            file_year = landing.read_budget_year(path)
+            if file_year is None:
+                no_year.append(str(path))
+                context.log.warning(f"{path}: no budget year (20xx年…部门/单位预算) found in the file; "
+                                    "not in any year partition. Ingest it with `budget ingest`.")
+                continue
+            if file_year != year:
+                other_year += 1
+                continue
         seen.add(document_id)
         sources.append(SourceFile(path=str(path), sha256=sha, document_id=document_id))
-    listing = "\n".join(f"- `{s.path}` ({s.document_id})" for s in sources) or "_no PDF found_"
-    context.add_output_metadata({"count": len(sources), "files": dg.MetadataValue.md(listing)})
+    listing = "\n".join(f"- `{s.path}` ({s.document_id})" for s in sources) or "_no new PDF_"
+    context.add_output_metadata({
+        "count": len(sources),
+        "unchanged": len(unchanged),
+        "other_years": other_year,
+        "no_year": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in no_year) or "_none_"),
+        "files": dg.MetadataValue.md(listing),
+    })
     return sources
 
 
 @dg.asset(
     group_name="extraction",
     kinds={"pdfplumber"},
+    partitions_def=budget_year_partitions,
     description="Budget tables, performance forms and prose pages read from each PDF. "
                 "A file that cannot be read is kept as a failure with a message for the user.",
 )
@@ -231,27 +256,27 @@ def _markdown(frame: pd.DataFrame) -> str:
         return "\n".join([header, rule, *body])
 
 
-@dg.asset(group_name="tables", kinds={"pandas"},
+@dg.asset(group_name="tables", kinds={"pandas"}, partitions_def=budget_year_partitions,
           description="One row per non-empty numeric cell of every budget table (exact Decimal amounts).")
 def facts(context: dg.AssetExecutionContext, extracted_tables: Extraction) -> StageRows:
     return _build_per_document(context, extracted_tables, ingest.build_facts, FACT_COLUMNS, "building facts")
 
 
-@dg.asset(group_name="tables", kinds={"pandas"},
+@dg.asset(group_name="tables", kinds={"pandas"}, partitions_def=budget_year_partitions,
           description="One row per indicator of every 项目支出绩效目标表.")
 def performance_indicators(context: dg.AssetExecutionContext, extracted_tables: Extraction) -> StageRows:
     return _build_per_document(context, extracted_tables, ingest.build_indicators, INDICATOR_COLUMNS,
                                "reading performance indicators")
 
 
-@dg.asset(group_name="tables", kinds={"pandas"},
+@dg.asset(group_name="tables", kinds={"pandas"}, partitions_def=budget_year_partitions,
           description="Amounts stated in the document's prose, with the sentence they came from.")
 def prose_amounts(context: dg.AssetExecutionContext, extracted_tables: Extraction) -> StageRows:
     return _build_per_document(context, extracted_tables, ingest.build_prose_amounts, PROSE_COLUMNS,
                                "reading prose amounts")
 
 
-@dg.asset(group_name="validation", kinds={"pandas"},
+@dg.asset(group_name="validation", kinds={"pandas"}, partitions_def=budget_year_partitions,
           description="Accounting identities checked per document: row sums, hierarchy, "
                       "cross-table, prose vs tables, performance funds.")
 def validation_results(
@@ -304,6 +329,7 @@ def _check_counts(validation: pd.DataFrame, document_id: str) -> tuple[int, int]
     group_name="warehouse",
     kinds={"duckdb"},
     pool="duckdb_writer",  # one DuckDB writer at a time across runs
+    partitions_def=budget_year_partitions,
     description="Writes each document into the DuckDB warehouse in one transaction (documents, facts, "
                 "performance_indicators, prose_amounts, validation_results, dimensions).",
 )
@@ -316,9 +342,9 @@ def warehouse(
     prose_amounts: StageRows,
     validation_results: StageRows,
 ) -> WarehouseLoad:
-    warehouse_db.prepare_database_path(duckdb.database)
     outcomes: list[DocumentOutcome] = []
-    with duckdb.get_connection() as con:
+    # warehouse_db.connect waits (bounded) while another process holds the DuckDB file's lock
+    with contextlib.closing(warehouse_db.connect(duckdb.database, log=context.log.warning)) as con:
         warehouse_db.ensure_schema(con)
         for failure in extracted_tables.failures:
             source = failure.source

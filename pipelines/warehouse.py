@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import os
+import sys
+import time
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -127,11 +129,76 @@ def prepare_database_path(path: str | Path) -> Path:
     return path
 
 
-def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+LOCK_TIMEOUT_ENV = "BUDGET_DB_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 120.0  # seconds
+LOCK_RETRY_SECONDS = 0.5
+
+
+class WarehouseLockedError(RuntimeError):
+    """The DuckDB file stayed locked by another process for longer than the lock timeout."""
+
+
+def lock_timeout() -> float:
+    """BUDGET_DB_LOCK_TIMEOUT seconds if set, else 120."""
+    configured = os.environ.get(LOCK_TIMEOUT_ENV)
+    return float(configured) if configured else DEFAULT_LOCK_TIMEOUT
+
+
+def _is_lock_error(error: Exception) -> bool:
+    text = str(error).lower()
+    return "lock" in text and ("conflicting" in text or "could not set lock" in text)
+
+
+def connect(path: str | Path | None = None, *, read_only: bool = False, timeout: float | None = None,
+            log=None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; while another process holds the file's lock, wait and retry.
+
+    DuckDB allows one writing process per file. A locked file is retried every half second for
+    up to ``timeout`` seconds (default BUDGET_DB_LOCK_TIMEOUT, 120), reporting once through
+    ``log`` (default: stderr) what holds the lock (DuckDB's message names the PID); after that
+    WarehouseLockedError says which process blocks and what to do."""
     path = prepare_database_path(path if path is not None else default_database_path())
-    con = duckdb.connect(str(path))
-    ensure_schema(con)
+    timeout = lock_timeout() if timeout is None else timeout
+    log = log or (lambda message: print(message, file=sys.stderr, flush=True))
+    deadline = time.monotonic() + timeout
+    reported = False
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.Error as error:
+            if not _is_lock_error(error):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLockedError(
+                    f"the warehouse {path} is still locked by another process after {timeout:g} s: "
+                    f"{error}. Close that process (an open DuckDB shell or notebook, or another "
+                    f"ingestion), or raise {LOCK_TIMEOUT_ENV}; analysts can query the published "
+                    "copy instead") from error
+            if not reported:
+                log(f"waiting up to {timeout:g} s for the warehouse {path}: {error}")
+                reported = True
+            time.sleep(min(LOCK_RETRY_SECONDS, max(0.0, deadline - time.monotonic())))
+    if not read_only:
+        ensure_schema(con)
     return con
+
+
+def loaded_hashes(path: str | Path) -> set[str]:
+    """sha256 of every file already ingested successfully into the warehouse at ``path``
+    (empty when the file does not exist yet)."""
+    if str(path) == ":memory:" or not Path(path).exists():
+        return set()
+    con = connect(path, read_only=True)
+    try:
+        tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "documents" not in tables:
+            return set()
+        rows = con.execute("SELECT sha256 FROM documents WHERE status IN (?, ?)",
+                           [STATUS_LOADED, STATUS_SUPERSEDED]).fetchall()
+        return {row[0] for row in rows}
+    finally:
+        con.close()
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:

@@ -30,11 +30,14 @@ def extractor_rejects(path: Path) -> bool:
     return False
 
 
-def run(paths, database: Path) -> dg.ExecuteInProcessResult:
+def run(paths, database: Path, partition: str | None = None) -> dg.ExecuteInProcessResult:
+    """All given files (any year), or with `partition` only the files of that budget year."""
+    config = {"paths": [str(p) for p in paths], "any_year": partition is None}
     return dg.materialize(
         [*all_assets, *all_checks],
-        run_config={"ops": {"source_documents": {"config": {"paths": [str(p) for p in paths]}}}},
+        run_config={"ops": {"source_documents": {"config": config}}},
         resources={DUCKDB_RESOURCE_KEY: warehouse_resource(database)},
+        partition_key=partition or "2024",
     )
 
 

@@ -1,0 +1,63 @@
+"""The landing folder: where new disclosure PDFs arrive, and reading each file's budget year cheaply.
+
+Plain Python (no Dagster): the sensor, the partitioned assets and the CLI use these helpers.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from pipelines.extract import YEAR_KIND_PATTERN
+from pipelines.vocabulary import compact
+from pipelines.model import DocumentError
+from pipelines.triage import triage_pdf
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LANDING_DIR_ENV = "BUDGET_LANDING_DIR"
+DEFAULT_LANDING_DIR = PROJECT_ROOT / "data" / "raw"
+
+FIRST_BUDGET_YEAR = 2017
+COVER_PAGES = 5  # the year and kind are printed on the cover or the first pages
+
+
+def landing_dir() -> Path:
+    """BUDGET_LANDING_DIR if set, else data/raw under the project root."""
+    configured = os.environ.get(LANDING_DIR_ENV)
+    return Path(configured) if configured else DEFAULT_LANDING_DIR
+
+
+def budget_years(today: date | None = None) -> list[int]:
+    """Fiscal years a disclosure can be for: 2017 up to next year (budgets appear early)."""
+    today = today or date.today()
+    return list(range(FIRST_BUDGET_YEAR, today.year + 2))
+
+
+def find_pdfs(paths: list[str | Path]) -> list[Path]:
+    """PDF files named directly or found below the named folders, in a stable order.
+
+    Raises FileNotFoundError naming a path that does not exist."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"Input path not found: {given}")
+    return found
+
+
+def read_budget_year(path: str | Path) -> int | None:
+    """The fiscal year printed as 「20xx年…部门预算/单位预算」 in the first pages, else anywhere;
+    None when the file cannot be read or names no such year (never guessed)."""
+    try:
+        texts = triage_pdf(path).page_texts
+    except DocumentError:
+        return None
+    for chunk in (texts[:COVER_PAGES], texts):
+        match = YEAR_KIND_PATTERN.search("\n".join(compact(t) for t in chunk))
+        if match:
+            return int(match.group(1))
+    return None
