@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pandas as pd
 import yaml
 
+from pipelines.money import parse_amount
 from pipelines.model import UNIT_TO_YUAN, VALIDATION_COLUMNS, ExtractedDocument, empty_frame
 from pipelines.vocabulary import VOCAB_DIR
 
@@ -327,9 +328,25 @@ def check_prose(prose: pd.DataFrame, facts: pd.DataFrame, findings: Findings) ->
                      severity="error", tolerance=tolerance)
 
 
+def check_columns_mapped(doc: ExtractedDocument, findings: Findings) -> None:
+    """A column no measure rule recognises still loads (measure 'unmapped'); say which one."""
+    from pipelines.facts import plan_columns
+
+    for table in doc.tables:
+        for column in plan_columns(table):
+            if column.measure == "unmapped" and any(
+                    parse_amount(row[column.index].text) is not None for row in table.rows):
+                header = " / ".join(column.path)
+                findings.add("extraction.column_mapped", ZERO, Decimal(1), f"{table.table_code} p.{table.pages[0]}",
+                             f"{table.table_code} p.{table.pages[0]}: column 「{header}」；has no measure yet, so its "
+                             "amounts load with measure 'unmapped' (add an alias in pipelines/vocab/measures.yaml)",
+                             severity="warning")
+
+
 def validate_document(doc: ExtractedDocument, facts: pd.DataFrame, indicators: pd.DataFrame,
                       prose: pd.DataFrame) -> pd.DataFrame:
     findings = Findings(doc.info.document_id)
+    check_columns_mapped(doc, findings)
     if not facts.empty:
         check_rows(facts, findings)
         check_hierarchy(facts, findings)
