@@ -8,22 +8,22 @@ from assets.documents import (
     extracted_tables, facts, performance_indicators, prose_amounts, source_documents,
     validation_results, warehouse,
 )
+from assets.jobs import ingest_job
 from assets.resources import DUCKDB_RESOURCE_KEY, warehouse_resource
+from assets.schedules import publication_season_schedule
+from assets.sensors import landing_folder_sensor
 
 all_assets = [
     source_documents, extracted_tables, facts, performance_indicators, prose_amounts,
     validation_results, warehouse,
 ]
 
-ingest_job = dg.define_asset_job(
-    "ingest_job",
-    selection=dg.AssetSelection.all(),
-    description="Ingest the PDFs named in the run config into the DuckDB warehouse, with checks.",
-)
 
 defs = dg.Definitions(
     assets=all_assets,
     asset_checks=all_checks,
     jobs=[ingest_job],
+    schedules=[publication_season_schedule],
+    sensors=[landing_folder_sensor],
     resources={DUCKDB_RESOURCE_KEY: warehouse_resource()},
 )

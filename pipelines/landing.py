@@ -61,3 +61,23 @@ def read_budget_year(path: str | Path) -> int | None:
         if match:
             return int(match.group(1))
     return None
+
+
+def new_files_by_year(paths: list[str | Path], seen: set[str], file_sha256
+                      ) -> tuple[dict[int, dict[str, str]], dict[str, str]]:
+    """Files below ``paths`` whose content hash is not in ``seen``, grouped by budget year.
+
+    Returns ({year: {sha256: path}}, {sha256: path} of files whose year cannot be read).
+    Same bytes under two names count once (the first path in a stable order)."""
+    by_year: dict[int, dict[str, str]] = {}
+    no_year: dict[str, str] = {}
+    for path in find_pdfs(paths):
+        sha = file_sha256(path)
+        if sha in seen or sha in no_year or any(sha in files for files in by_year.values()):
+            continue
+        year = read_budget_year(path)
+        if year is None:
+            no_year[sha] = str(path)
+        else:
+            by_year.setdefault(year, {})[sha] = str(path)
+    return by_year, no_year
