@@ -74,6 +74,10 @@ def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
         return EXIT_FAILED
     load = result.output_for_node("warehouse")
     print_summary(load)
+    (sources,) = result.asset_materializations_for_node("source_documents")
+    unchanged = sources.metadata["unchanged"].value
+    if unchanged:
+        print(f"Unchanged: {unchanged} file(s) already in the warehouse, not parsed again")
     return EXIT_FAILED if any(o.status == "failed" for o in load.outcomes) else EXIT_OK
 
 

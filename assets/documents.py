@@ -356,10 +356,12 @@ def warehouse(
             outcomes.append(_load_one(context, con, document, facts, performance_indicators,
                                       prose_amounts, validation_results))
         row_counts = warehouse_db.table_row_counts(con)
+    published = warehouse_db.publish_snapshot(duckdb.database)  # analysts read this copy
     outcomes.sort(key=lambda o: o.source_path)
     statuses = Counter(o.status for o in outcomes)
     context.add_output_metadata({
         "database": str(duckdb.database),
+        "published_copy": str(published) if published else "",
         **{f"documents_{status}": count for status, count in sorted(statuses.items())},
         **{f"rows_{table}": count for table, count in row_counts.items()},
     })

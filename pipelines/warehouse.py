@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import sys
 import time
 from datetime import datetime
@@ -182,6 +183,28 @@ def connect(path: str | Path | None = None, *, read_only: bool = False, timeout:
     if not read_only:
         ensure_schema(con)
     return con
+
+
+def published_path(path: str | Path) -> Path:
+    """The read-only copy analysts query: budget.duckdb -> budget-published.duckdb."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}-published{path.suffix or '.duckdb'}")
+
+
+def publish_snapshot(path: str | Path) -> Path | None:
+    """Copy the (closed) warehouse to its published name atomically: a temporary file in the same
+    folder, then os.replace, so a reader sees the old copy or the new one, never half a file."""
+    path = Path(path)
+    if str(path) == ":memory:" or not path.exists():
+        return None
+    target = published_path(path)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(path, temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
 
 
 def loaded_hashes(path: str | Path) -> set[str]:
