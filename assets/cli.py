@@ -31,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--db", metavar="FILE",
                         help=f"DuckDB file to write (default: ${DATABASE_PATH_ENV} or {default_database_path()})")
     ingest.add_argument("--verbose", action="store_true", help="show Dagster's run log")
+    forget = commands.add_parser(
+        "forget", help="delete a document's rows from the warehouse (by file path or document id)",
+        description="Delete a document's rows from every warehouse table. Removing a file from the "
+                    "landing folder deletes nothing by itself; this does.")
+    forget.add_argument("target", metavar="PATH_OR_DOCUMENT_ID")
+    forget.add_argument("--db", metavar="FILE", help="DuckDB file (default: as for ingest)")
     return parser
 
 
@@ -40,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_request:  # argparse: --help exits 0, usage errors 2
         return int(exit_request.code or 0)
+    if args.command == "forget":
+        return forget(args.target, Path(args.db) if args.db else default_database_path())
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         print(f"budget: path not found: {', '.join(missing)}", file=sys.stderr)
@@ -79,6 +87,22 @@ def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
     if unchanged:
         print(f"Unchanged: {unchanged} file(s) already in the warehouse, not parsed again")
     return EXIT_FAILED if any(o.status == "failed" for o in load.outcomes) else EXIT_OK
+
+
+def forget(target: str, database: Path) -> int:
+    from pipelines import warehouse
+
+    con = warehouse.connect(database)
+    try:
+        removed = warehouse.forget_document(con, target)
+    finally:
+        con.close()
+    if not removed:
+        print(f"budget: no document matches {target}", file=sys.stderr)
+        return EXIT_FAILED
+    warehouse.publish_snapshot(database)
+    print(f"Forgot {len(removed)} document(s): {', '.join(removed)}")
+    return EXIT_OK
 
 
 def print_summary(load) -> None:

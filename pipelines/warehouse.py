@@ -481,3 +481,23 @@ def _dimension_rows(facts: pd.DataFrame, code_column: str, levels: dict[int, str
         rows.append({"code": code, "level": level, "name": name, "parent_code": parent})
     return pd.DataFrame({k: pd.Series([r[k] for r in rows], dtype=object)
                          for k in ("code", "level", "name", "parent_code")})
+
+
+def forget_document(con: duckdb.DuckDBPyConnection, path_or_document_id: str) -> list[str]:
+    """Delete a document's rows from every table, in one transaction, when a user asks.
+
+    Accepts a document id, the source path it was ingested from, or a file whose bytes were
+    ingested (matched by sha256). Returns the document ids removed (empty: nothing matched)."""
+    ensure_schema(con)
+    key = str(path_or_document_id)
+    ids = {row[0] for row in con.execute(
+        "SELECT document_id FROM documents WHERE document_id = ? OR source_path = ?", [key, key]).fetchall()}
+    if Path(key).is_file():
+        from pipelines.ingest import file_sha256  # local: keeps this module free of PDF imports
+        ids |= {row[0] for row in con.execute(
+            "SELECT document_id FROM documents WHERE sha256 = ?", [file_sha256(key)]).fetchall()}
+    with _transaction(con):
+        for document_id in sorted(ids):
+            _delete_document_rows(con, document_id, DOCUMENT_ROW_TABLES)
+            con.execute("DELETE FROM documents WHERE document_id = ?", [document_id])
+    return sorted(ids)

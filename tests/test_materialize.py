@@ -138,3 +138,14 @@ def test_cli_usage_without_samples(tmp_path, bad_pdf, rejecting_extractor, capsy
     assert "error:" in capsys.readouterr().out
     assert cli.main(["ingest", str(tmp_path / "missing")]) == 2
     assert cli.main(["frobnicate"]) == 2
+
+
+def test_cli_forget(tmp_path, samples_folder, capsys):
+    database = tmp_path / "cli.duckdb"
+    pdf = next(samples_folder.glob("*.pdf"))
+    assert cli.main(["ingest", str(pdf), "--db", str(database)]) == 0
+    assert cli.main(["forget", str(pdf), "--db", str(database)]) == 0
+    for table in ("documents", "facts", "validation_results"):
+        assert query(database, f"SELECT count(*) FROM {table}") == [(0,)]
+    assert cli.main(["forget", "nope", "--db", str(database)]) == 1
+    assert "Forgot 1 document" in capsys.readouterr().out
