@@ -6,10 +6,8 @@ the other documents.
 """
 
 import contextlib
-import multiprocessing
 import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.partitions import budget_year_partitions
 from pipelines import ingest, landing
+from pipelines.isolation import map_with_time_limit
 from pipelines import warehouse as warehouse_db
 from pipelines.model import (
     FACT_COLUMNS, INDICATOR_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS, DocumentError,
@@ -175,28 +174,26 @@ def extracted_tables(context: dg.AssetExecutionContext, source_documents: list[S
     return extraction
 
 
+def file_time_limit() -> float:
+    """Seconds one file may take to extract before it is stopped and recorded as failed."""
+    return float(os.environ.get("BUDGET_FILE_TIME_LIMIT", "300"))
+
+
 def _extract_all(sources: list[SourceFile]):
-    """(source, document or None, error or None) per file; many files in parallel processes."""
-    if len(sources) <= 1:
-        return [(s, *_extract_one(s.path)) for s in sources]
+    """(source, document or None, error or None) per file, in the order given. Each file runs in its
+    own process (pdfplumber is not thread-safe) under a time limit, so one pathological file can
+    neither crash nor stall the run."""
+    outcomes = dict(map_with_time_limit(
+        ingest.extract_document, [s.path for s in sources], seconds=file_time_limit(),
+        workers=min(len(sources), os.cpu_count() or 1) or 1))
     results = []
-    workers = min(len(sources), os.cpu_count() or 1)
-    # pdfplumber is not thread-safe: separate processes; spawn avoids forking Dagster's threads.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [(s, pool.submit(ingest.extract_document, s.path)) for s in sources]
-        for source, future in futures:
-            try:
-                results.append((source, future.result(), None))
-            except Exception as error:  # noqa: BLE001 - every failure becomes a failed document
-                results.append((source, None, _user_message(error)))
+    for source in sources:
+        outcome = outcomes[source.path]
+        if isinstance(outcome, BaseException):
+            results.append((source, None, _user_message(outcome)))
+        else:
+            results.append((source, outcome, None))
     return results
-
-
-def _extract_one(path: str):
-    try:
-        return ingest.extract_document(path), None
-    except Exception as error:  # noqa: BLE001
-        return None, _user_message(error)
 
 
 def _user_message(error: BaseException) -> str:

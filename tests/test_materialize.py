@@ -149,3 +149,12 @@ def test_cli_forget(tmp_path, samples_folder, capsys):
         assert query(database, f"SELECT count(*) FROM {table}") == [(0,)]
     assert cli.main(["forget", "nope", "--db", str(database)]) == 1
     assert "Forgot 1 document" in capsys.readouterr().out
+
+
+def test_a_file_over_the_time_limit_fails_and_the_others_load(tmp_path, samples_folder, bad_pdf, monkeypatch):
+    monkeypatch.setenv("BUDGET_FILE_TIME_LIMIT", "0.001")
+    database = tmp_path / "warehouse" / "budget.duckdb"
+    result = run([samples_folder], database)
+    assert result.success
+    ((status, error),) = query(database, "SELECT status, error FROM documents")
+    assert status == "failed" and "took longer than" in error
