@@ -18,6 +18,7 @@ from pipelines.model import (
     Cell, DocumentError, DocumentInfo, ExtractedDocument, ExtractedTable, PerformanceForm,
 )
 from pipelines.money import looks_like_amount, parse_amount
+from pipelines.triage import unicode_error
 from pipelines.vocabulary import (
     compact, is_performance_title, is_title_candidate, normalise_header, strip_ordinal,
     table_code_for_title,
@@ -79,11 +80,7 @@ def read_pages(path: str | Path, page_numbers: list[int] | None = None) -> tuple
             page.close()
     unreadable = [r.number for r in reads if _mostly_cid(r)]
     if unreadable:
-        pages = ", ".join(map(str, unreadable))
-        raise DocumentError(
-            f"{Path(path).name}: the text on page(s) {pages} has no usable Unicode mapping (pdfplumber reads "
-            'the glyphs as "(cid:NNN)"); the font lacks a ToUnicode map, so the text cannot be read reliably. '
-            "Re-export the file with embedded Unicode fonts, or OCR it (e.g. ocrmypdf --force-ocr) and ingest that")
+        raise unicode_error(Path(path).name, unreadable, 'pdfplumber reads the glyphs as "(cid:NNN)"')
     return count, reads
 
 
@@ -94,9 +91,14 @@ def _mostly_cid(page: PageRead) -> bool:
 
 
 # ---------------------------------------------------------------- row classification
+def _is_amount_cell(text: str) -> bool:
+    """An amount, not a classification code such as 208 or 2080109."""
+    return looks_like_amount(text) and not CODE_PATTERN.match(text)
+
+
 def _is_data_row(texts: list[str]) -> bool:
     cells = [compact(t) for t in texts]
-    if any(looks_like_amount(t) for t in cells if t and not CODE_PATTERN.match(t)):
+    if any(_is_amount_cell(t) for t in cells if t):
         return True
     if any(CODE_PATTERN.match(t) for t in cells[:3] if t):
         return True
@@ -362,12 +364,12 @@ def _header_differs(current: ExtractedTable, piece: PageTable) -> bool:
 
 def _only_amounts(texts: list[str]) -> bool:
     cells = [compact(t) for t in texts if compact(t)]
-    return bool(cells) and all(looks_like_amount(c) and not CODE_PATTERN.match(c) for c in cells)
+    return bool(cells) and all(_is_amount_cell(c) for c in cells)
 
 
 def _no_amounts(row: list[Cell]) -> bool:
     cells = [compact(c.text) for c in row if compact(c.text)]
-    return bool(cells) and not any(looks_like_amount(c) and not CODE_PATTERN.match(c) for c in cells)
+    return bool(cells) and not any(_is_amount_cell(c) for c in cells)
 
 
 def _is_total_row(texts: list[str]) -> bool:

@@ -304,7 +304,7 @@ def _sample_pages(text_pages: list[int], candidates: list[int], suspicious: list
     return sorted(chosen)
 
 
-def _unicode_error(name: str, pages: list[int], how: str) -> DocumentError:
+def unicode_error(name: str, pages: list[int], how: str) -> DocumentError:
     return DocumentError(
         f"{name}: the text on {_pages_phrase(pages)} has no usable Unicode mapping ({how}); the font "
         "lacks a ToUnicode map, so the text cannot be read reliably. Re-export the file with embedded "
@@ -355,7 +355,7 @@ def triage_pdf(path: str | Path, *, max_pages: int = DEFAULT_MAX_PAGES,
     bad_pages = [p for p in text_pages
                  if _unreadable_page(count_unreadable(texts[p - 1]), char_counts[p - 1])]
     if bad_pages:
-        raise _unicode_error(name, bad_pages, "private-use, replacement or control characters")
+        raise unicode_error(name, bad_pages, "private-use, replacement or control characters")
 
     candidates = table_candidates(texts, text_pages)
 
@@ -368,10 +368,10 @@ def triage_pdf(path: str | Path, *, max_pages: int = DEFAULT_MAX_PAGES,
         seen = _sample_with_pdfplumber(path, sample)
         cid_pages = [p for p, (cid, _o, total) in seen.items() if _unreadable_page(cid, total)]
         if cid_pages:
-            raise _unicode_error(name, cid_pages, 'pdfplumber reads the glyphs as "(cid:NNN)"')
+            raise unicode_error(name, cid_pages, 'pdfplumber reads the glyphs as "(cid:NNN)"')
         odd_pages = [p for p, (_c, other, total) in seen.items() if _unreadable_page(other, total)]
         if odd_pages:
-            raise _unicode_error(name, odd_pages, "private-use, replacement or control characters")
+            raise unicode_error(name, odd_pages, "private-use, replacement or control characters")
 
     is_budget, titles = looks_like_budget([texts[p - 1] for p in text_pages])
     if not is_budget:
