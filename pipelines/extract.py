@@ -324,6 +324,7 @@ def assemble(info: DocumentInfo, reads: list[PageRead], cover_text: list[str] = 
                 if grid.page not in current.pages:
                     current.pages.append(grid.page)
                 current.unit = current.unit or piece.unit
+            current.regions.append((grid.page, grid.bbox))
             for r in piece.body_rows:
                 texts = grid.row_texts(r)
                 if grid.n_cols != len(current.header_paths):
