@@ -271,9 +271,26 @@ def _metadata(reads: list[PageRead], tables: list[ExtractedTable], forms: list[P
     info.amount_unit = units.most_common(1)[0][0] if units else None
 
 
+ORGANISATION_AT_SENTENCE_START = re.compile(
+    r"^([\u4e00-\u9fff（）()]{3,30}?(?:厅|局|委|院|会|室|中心|所|站|办|部|馆|校|社|队|处|政府|委员会|办事处))"
+    r"\s*(?:20\d\d\s*年度?|本年)")
+
+
+def unit_named_in_prose(page_texts) -> str | None:
+    """The organisation most often opening a sentence such as 江苏省政协办公厅 2019 年度收入…预算
+    (for prose documents whose cover is an image and that print no table captions)."""
+    names = Counter()
+    for text in page_texts:
+        for line in text.splitlines():
+            if m := ORGANISATION_AT_SENTENCE_START.match(compact(line)):
+                names[m.group(1)] += 1
+    return names.most_common(1)[0][0] if names else None
+
+
 # ---------------------------------------------------------------- document
-def assemble(info: DocumentInfo, reads: list[PageRead], cover_text: list[str] = ()) -> ExtractedDocument:
-    """Stitch parsed pages into logical tables and forms; ``cover_text`` is the first pages' text."""
+def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = ()) -> ExtractedDocument:
+    """Stitch parsed pages into logical tables and forms; ``page_texts`` is every page's text
+    (from triage), used for the cover and, failing captions, the unit named in the prose."""
     tables: list[ExtractedTable] = []
     forms: list[PerformanceForm] = []
     prose_pages: list[tuple[int, str]] = []
@@ -352,7 +369,9 @@ def assemble(info: DocumentInfo, reads: list[PageRead], cover_text: list[str] = 
             for line in page.lines:
                 if line.top >= (page.grids[-1].bbox[3] if page.grids else 0) and re.search(r"注[:：]|（注", line.text):
                     current.note = compact(line.text)
-    _metadata(reads, tables, forms, info, list(cover_text))
+    _metadata(reads, tables, forms, info, list(page_texts[:3]))
+    if info.unit_name is None:
+        info.unit_name = unit_named_in_prose(page_texts)
     for table in tables:
         table.unit = table.unit or info.amount_unit
     return ExtractedDocument(info=info, tables=tables, performance_forms=forms, prose_pages=prose_pages,

@@ -50,7 +50,7 @@ def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDoc
     wanted = sorted(set(triage.table_candidate_pages) | {
         i + 1 for i, text in enumerate(triage.page_texts) if any(w in text for w in FORM_WORDS)})
     _, reads = read_pages(path, wanted)
-    doc = assemble(info, reads, cover_text=triage.page_texts[:3])
+    doc = assemble(info, reads, page_texts=triage.page_texts)
     parsed = {r.number for r in reads}
     # prose of the pages pdfplumber did not need: pypdfium2 already read them
     doc.prose_pages = sorted(doc.prose_pages + [

@@ -29,7 +29,7 @@ def classify(clause: str, sentence: str) -> str | None:
     if any(word in tail for word in spec["change_words"]):
         return "change_vs_prior_year"
     for rule in spec["rules"]:
-        if not all(w in clause for w in rule["all"]):
+        if not all(w in clause for w in rule.get("all", [])):
             continue
         if any(w in clause for w in rule.get("none", [])):
             continue
