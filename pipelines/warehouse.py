@@ -77,6 +77,9 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 # Tables whose rows belong to one document and leave when it is replaced or superseded.
 DOCUMENT_ROW_TABLES = ["facts", "performance_indicators", "prose_amounts", "validation_results"]
 SUPERSEDED_ROW_TABLES = ["facts", "performance_indicators", "prose_amounts"]
+# Internal, not part of the data contract: a superseded document's rows of SUPERSEDED_ROW_TABLES,
+# moved here (same columns) so that forgetting the newer version can bring them back.
+ARCHIVE_TABLES = {table: f"{table}_superseded" for table in SUPERSEDED_ROW_TABLES}
 
 DIMENSION_TABLES = {
     # table: (code column in facts, {code length: level})
@@ -109,6 +112,9 @@ def schema_statements() -> list[str]:
         column_sql = [f"{c} {types[c]}" + (" PRIMARY KEY" if table == "documents" and c == "document_id" else "")
                       for c in columns]
         statements.append(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(column_sql)})")
+        if table in ARCHIVE_TABLES:
+            archive_sql = [f"{c} {types[c]}" for c in columns]
+            statements.append(f"CREATE TABLE IF NOT EXISTS {ARCHIVE_TABLES[table]} ({', '.join(archive_sql)})")
     for table, (code_column, _) in DIMENSION_TABLES.items():
         statements.append(
             f"CREATE TABLE IF NOT EXISTS {table} ({code_column} VARCHAR PRIMARY KEY, "
@@ -267,7 +273,7 @@ def load_document(
         keep_time = previous is not None and previous[0] in (STATUS_LOADED, STATUS_SUPERSEDED)
         ingested_at = previous[1] if keep_time else datetime.now()
         _upsert_document(con, info, STATUS_LOADED, None, ingested_at)
-        _delete_document_rows(con, info.document_id, DOCUMENT_ROW_TABLES)
+        _delete_document_rows(con, info.document_id, DOCUMENT_ROW_TABLES + list(ARCHIVE_TABLES.values()))
         for table, frame in frames.items():
             _insert_frame(con, table, frame)
         _upsert_dimensions(con, frames["facts"])
@@ -292,7 +298,7 @@ def record_failure(
                         pages=pages)
     with _transaction(con):
         _upsert_document(con, info, STATUS_FAILED, error or "unknown error", datetime.now())
-        _delete_document_rows(con, document_id, DOCUMENT_ROW_TABLES)
+        _delete_document_rows(con, document_id, DOCUMENT_ROW_TABLES + list(ARCHIVE_TABLES.values()))
 
 
 class _transaction:
@@ -353,7 +359,39 @@ def _supersede_older_versions(con, info: DocumentInfo) -> None:
     for document_id in older:
         con.execute("UPDATE documents SET status = ?, error = NULL WHERE document_id = ?",
                     [STATUS_SUPERSEDED, document_id])
-        _delete_document_rows(con, document_id, SUPERSEDED_ROW_TABLES)
+        _move_rows(con, document_id, to_archive=True)  # kept for `forget` of the newer version
+
+
+def _move_rows(con, document_id: str, *, to_archive: bool) -> int:
+    """Move a document's rows between the public tables and their archives; returns how many."""
+    moved = 0
+    for table, archive in ARCHIVE_TABLES.items():
+        source, target = (table, archive) if to_archive else (archive, table)
+        columns = ", ".join(TABLE_COLUMNS[table])
+        moved += con.execute(f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} "
+                             "WHERE document_id = ?", [document_id]).fetchall()[0][0]
+        con.execute(f"DELETE FROM {source} WHERE document_id = ?", [document_id])
+    return moved
+
+
+def _restore_latest_version(con, unit_name, fiscal_year, doc_kind) -> str | None:
+    """After the loaded version of (unit, year, kind) was forgotten: the newest superseded version
+    becomes loaded again, its rows moved back from the archive. Returns its document id."""
+    versions = con.execute(
+        "SELECT document_id, status FROM documents WHERE unit_name = ? AND fiscal_year = ? "
+        "AND doc_kind = ? AND status IN (?, ?) ORDER BY (status = ?) DESC, ingested_at DESC, document_id",
+        [unit_name, fiscal_year, doc_kind, STATUS_LOADED, STATUS_SUPERSEDED, STATUS_LOADED]).fetchall()
+    if not versions or versions[0][1] == STATUS_LOADED:
+        return None
+    document_id = versions[0][0]
+    if _move_rows(con, document_id, to_archive=False):
+        con.execute("UPDATE documents SET status = ?, error = NULL WHERE document_id = ?",
+                    [STATUS_LOADED, document_id])
+    else:  # superseded before rows were archived: they are gone; a new ingest brings them back
+        con.execute("UPDATE documents SET status = ?, error = ? WHERE document_id = ?",
+                    [STATUS_FAILED, "its rows were deleted when it was superseded (before superseded "
+                     "rows were archived); ingest the file again to restore it", document_id])
+    return document_id
 
 
 # --- DataFrame staging -------------------------------------------------------------------
@@ -487,7 +525,9 @@ def forget_document(con: duckdb.DuckDBPyConnection, path_or_document_id: str) ->
     """Delete a document's rows from every table, in one transaction, when a user asks.
 
     Accepts a document id, the source path it was ingested from, or a file whose bytes were
-    ingested (matched by sha256). Returns the document ids removed (empty: nothing matched)."""
+    ingested (matched by sha256). Returns the document ids removed (empty: nothing matched).
+    Forgetting the loaded version of a unit/year/kind brings back the newest version it had
+    superseded (status loaded, its rows restored from the archive tables)."""
     ensure_schema(con)
     key = str(path_or_document_id)
     ids = {row[0] for row in con.execute(
@@ -497,7 +537,14 @@ def forget_document(con: duckdb.DuckDBPyConnection, path_or_document_id: str) ->
         ids |= {row[0] for row in con.execute(
             "SELECT document_id FROM documents WHERE sha256 = ?", [file_sha256(key)]).fetchall()}
     with _transaction(con):
+        groups = set()
         for document_id in sorted(ids):
-            _delete_document_rows(con, document_id, DOCUMENT_ROW_TABLES)
+            row = con.execute("SELECT unit_name, fiscal_year, doc_kind FROM documents "
+                              "WHERE document_id = ?", [document_id]).fetchall()[0]
+            if None not in row:
+                groups.add(row)
+            _delete_document_rows(con, document_id, DOCUMENT_ROW_TABLES + list(ARCHIVE_TABLES.values()))
             con.execute("DELETE FROM documents WHERE document_id = ?", [document_id])
+        for unit_name, fiscal_year, doc_kind in sorted(groups):
+            _restore_latest_version(con, unit_name, fiscal_year, doc_kind)
     return sorted(ids)

@@ -193,3 +193,71 @@ def test_empty_frames_load(con):
                                      empty_frame(PROSE_COLUMNS), empty_frame(VALIDATION_COLUMNS))
     assert status == "loaded"
     assert warehouse.table_row_counts(con)["facts"] == 0
+
+
+def public_and_archived(con, document_id):
+    """(public rows, archived rows) of a document in facts, performance_indicators, prose_amounts."""
+    public = {t: con.execute(f"SELECT * FROM {t} WHERE document_id = ? ORDER BY ALL", [document_id]).fetchall()
+              for t in warehouse.SUPERSEDED_ROW_TABLES}
+    archived = {t: con.execute(f"SELECT * FROM {a} WHERE document_id = ? ORDER BY ALL", [document_id]).fetchall()
+                for t, a in warehouse.ARCHIVE_TABLES.items()}
+    return public, archived
+
+
+def test_superseded_rows_are_archived_not_deleted(con):
+    load(con, document_info("doc-old", "1" * 64))
+    old_rows, _ = public_and_archived(con, "doc-old")
+    assert all(old_rows.values())
+    load(con, document_info("doc-new", "2" * 64))
+    public, archived = public_and_archived(con, "doc-old")
+    assert all(rows == [] for rows in public.values())  # the data contract: facts has loaded docs only
+    assert archived == old_rows
+    # re-ingesting the old bytes keeps exactly one archived copy
+    load(con, document_info("doc-old", "1" * 64))
+    assert public_and_archived(con, "doc-old") == (public, old_rows)
+    assert "facts_superseded" not in warehouse.WAREHOUSE_TABLES  # internal, not counted as public
+
+
+def test_forgetting_the_newer_version_restores_the_older(con):
+    load(con, document_info("doc-old", "1" * 64))
+    old_rows, _ = public_and_archived(con, "doc-old")
+    load(con, document_info("doc-new", "2" * 64))
+    assert warehouse.forget_document(con, "doc-new") == ["doc-new"]
+    assert con.execute("SELECT document_id, status, error FROM documents").fetchall() == [
+        ("doc-old", "loaded", None)]
+    public, archived = public_and_archived(con, "doc-old")
+    assert public == old_rows and all(rows == [] for rows in archived.values())
+    assert public_and_archived(con, "doc-new") == ({t: [] for t in public}, {t: [] for t in public})
+    # and it can be superseded again
+    load(con, document_info("doc-new", "2" * 64))
+    assert public_and_archived(con, "doc-old")[1] == old_rows
+
+
+def test_only_the_newest_superseded_version_comes_back(con):
+    for number, document_id in enumerate(["doc-1", "doc-2", "doc-3"], start=1):
+        load(con, document_info(document_id, str(number) * 64))
+    warehouse.forget_document(con, "doc-3")
+    statuses = dict(con.execute("SELECT document_id, status FROM documents").fetchall())
+    assert statuses == {"doc-1": "superseded", "doc-2": "loaded"}
+    assert {r[0] for r in con.execute("SELECT DISTINCT document_id FROM facts").fetchall()} == {"doc-2"}
+
+
+def test_forgetting_a_superseded_version_drops_its_archive(con):
+    load(con, document_info("doc-old", "1" * 64))
+    load(con, document_info("doc-new", "2" * 64))
+    before = public_and_archived(con, "doc-new")
+    assert warehouse.forget_document(con, "doc-old") == ["doc-old"]
+    assert public_and_archived(con, "doc-old") == ({t: [] for t in before[0]}, {t: [] for t in before[0]})
+    assert public_and_archived(con, "doc-new") == before
+    assert con.execute("SELECT status FROM documents").fetchall() == [("loaded",)]
+
+
+def test_a_version_superseded_before_archiving_cannot_be_restored_silently(con):
+    load(con, document_info("doc-old", "1" * 64))
+    load(con, document_info("doc-new", "2" * 64))
+    for archive in warehouse.ARCHIVE_TABLES.values():  # as in a warehouse written before archiving
+        con.execute(f"DELETE FROM {archive}")
+    warehouse.forget_document(con, "doc-new")
+    ((status, error),) = con.execute("SELECT status, error FROM documents").fetchall()
+    assert status == "failed" and "ingest the file again" in error
+    assert not warehouse.already_loaded(con, "1" * 64)  # so a new ingest does not skip it
