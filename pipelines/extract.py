@@ -21,7 +21,7 @@ from pipelines.money import looks_like_amount, parse_amount
 from pipelines.triage import unicode_error
 from pipelines.vocabulary import (
     compact, is_performance_title, is_title_candidate, normalise_header, strip_ordinal,
-    table_code_for_title,
+    label_role, table_code_for_title,
 )
 
 UNIT_PATTERN = re.compile(r"(?:金额)?单位[:：]\s*(万元|元)")
@@ -326,17 +326,22 @@ def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = 
                 current is not None and piece.title == current.title and last_kind == "table"
                 and (not piece.header_rows or not _header_differs(current, piece)))
             if starts_new:
+                paths = header_paths(grid, piece.header_rows)
+                headed, groups = logical_columns(grid, paths, piece.body_rows)
                 current = ExtractedTable(
                     table_code=family.code, title=piece.title, unit=piece.unit, pages=[grid.page],
-                    header_paths=header_paths(grid, piece.header_rows), rows=[],
-                    column_edges=grid.col_edges,
+                    header_paths=[paths[h] for h in headed], rows=[],
+                    column_edges=[(grid.col_edges[g[0]][0], grid.col_edges[g[-1]][1]) for g in groups]
+                    if grid.col_edges else None,
+                    column_groups=groups, ruled_columns=grid.n_cols,
                 )
                 tables.append(current)
                 current_first_body = None
             elif current is None or last_kind != "table":
                 continue  # an untitled table that continues nothing
             else:  # continuation page of the current table
-                if grid.n_cols != len(current.header_paths) and not (grid.col_edges and current.column_edges):
+                if grid.n_cols != current.ruled_columns and not (
+                        grid.col_edges and current.column_edges):
                     continue  # cannot tell which column is which
                 if grid.page not in current.pages:
                     current.pages.append(grid.page)
@@ -344,7 +349,9 @@ def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = 
             current.regions.append((grid.page, grid.bbox))
             for r in piece.body_rows:
                 texts = grid.row_texts(r)
-                if grid.n_cols != len(current.header_paths):
+                if grid.n_cols == current.ruled_columns:
+                    texts = _read_groups(texts, current.column_groups)
+                else:
                     texts = align_columns(texts, grid.col_edges, current.column_edges)
                 if not any(compact(t) for t in texts):
                     continue
@@ -353,6 +360,13 @@ def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = 
                 elif grid.page != current.pages[0] and r == piece.body_rows[0] and \
                         [compact(t) for t in texts] == current_first_body and _is_total_row(texts):
                     continue  # total row repeated with the header on a continuation page
+                if current.rows and _no_amounts_row(texts) and _only_amounts(
+                        [c.text for c in current.rows[-1]]) and current.rows[-1][0].page == grid.page:
+                    # ... or a row's label onto the line below its amounts
+                    for cell, text in zip(current.rows[-1], texts):
+                        if compact(text) and not compact(cell.text):
+                            cell.text = text
+                    continue
                 if current.rows and _only_amounts(texts) and _no_amounts(current.rows[-1]):
                     # Word-made tables sometimes rule a row's amounts onto a line of their own
                     for cell, text in zip(current.rows[-1], texts):
@@ -379,12 +393,60 @@ def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = 
 
 
 def _header_differs(current: ExtractedTable, piece: PageTable) -> bool:
-    return header_paths(piece.grid, piece.header_rows) != current.header_paths
+    paths = header_paths(piece.grid, piece.header_rows)
+    if len(paths) == current.ruled_columns:
+        paths = [next((paths[i] for i in group if paths[i]), ()) for group in current.column_groups]
+    return paths != current.header_paths
+
+
+def logical_columns(grid: Grid, paths: list[tuple[str, ...]], body_rows: list[int]
+                    ) -> tuple[list[int], list[list[int]]]:
+    """Group ruled columns into the table's logical columns: (headed column, its ruled columns).
+
+    Word-made tables rule many hair-line sub-columns that carry no header: their cells belong to
+    the nearest headed column of the same kind (amounts to an amount column, labels to a label
+    column). Clean tables have a header on every column and keep one group per column."""
+    def is_sub_column(i: int) -> bool:
+        # only a spanning parent above it (收入) while a neighbour has its own leaf (收入 / 金额)
+        return any(0 <= j < len(paths) and len(paths[j]) > len(paths[i]) and paths[j][:len(paths[i])] == paths[i]
+                   for j in (i - 1, i + 1))
+
+    headed = [i for i, p in enumerate(paths) if p and not is_sub_column(i)]
+    if not headed or len(headed) == len(paths) or grid.col_edges is None:
+        return list(range(len(paths))), [[i] for i in range(len(paths))]
+    amount_column = {i: label_role(paths[i]) is None for i in headed}
+    groups = {i: [i] for i in headed}
+    for i in range(len(paths)):
+        if i in groups:
+            continue
+        cells = [compact(grid.row_texts(r)[i]) for r in body_rows]
+        cells = [c for c in cells if c]
+        if not cells:
+            continue  # an empty hair-line column carries nothing
+        holds_amounts = bool(cells) and sum(map(_is_amount_cell, cells)) * 2 >= len(cells)
+        candidates = [j for j in headed if amount_column[j] == holds_amounts] or headed
+        centre = sum(grid.col_edges[i]) / 2
+        nearest = min(candidates, key=lambda j: _distance(centre, grid.col_edges[j]))
+        groups[nearest].append(i)
+    return headed, [sorted(groups[i]) for i in headed]
+
+
+def _distance(x: float, span: tuple[float, float]) -> float:
+    return 0.0 if span[0] <= x <= span[1] else min(abs(x - span[0]), abs(x - span[1]))
+
+
+def _read_groups(texts: list[str], groups: list[list[int]]) -> list[str]:
+    return [" ".join(t for t in (texts[i] for i in group) if compact(t)) for group in groups]
 
 
 def _only_amounts(texts: list[str]) -> bool:
     cells = [compact(t) for t in texts if compact(t)]
     return bool(cells) and all(_is_amount_cell(c) for c in cells)
+
+
+def _no_amounts_row(texts: list[str]) -> bool:
+    cells = [compact(t) for t in texts if compact(t)]
+    return bool(cells) and not any(_is_amount_cell(c) for c in cells)
 
 
 def _no_amounts(row: list[Cell]) -> bool:

@@ -45,6 +45,8 @@ class ExtractedTable:
     rows: list[list[Cell]] = field(default_factory=list)
     note: str | None = None  # e.g. （注：2024年没有使用政府性基金预算拨款安排的支出。）
     column_edges: list[tuple[float, float]] | None = None  # x-ranges of the columns on its first page
+    column_groups: list[list[int]] | None = None  # ruled grid columns read as each logical column
+    ruled_columns: int = 0  # how many ruled columns its first page has
     regions: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
     # (page, bbox in pdfplumber coordinates: x0, top, x1, bottom) of each ruled piece of the table
 
