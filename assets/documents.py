@@ -16,7 +16,7 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import budget_year_partitions
-from pipelines import ingest, landing
+from pipelines import crosscheck, ingest, landing
 from pipelines.isolation import map_with_time_limit
 from pipelines import warehouse as warehouse_db
 from pipelines.model import (
@@ -352,6 +352,9 @@ def warehouse(
         for document in extracted_tables.documents:
             outcomes.append(_load_one(context, con, document, facts, performance_indicators,
                                       prose_amounts, validation_results))
+        # prose-only documents against the tables document of the same unit, year and kind, which
+        # may have been loaded in this run or an earlier one (one transaction)
+        cross_document = _cross_document(context, con)
         row_counts = warehouse_db.table_row_counts(con)
     published = warehouse_db.publish_snapshot(duckdb.database)  # analysts read this copy
     outcomes.sort(key=lambda o: o.source_path)
@@ -361,8 +364,26 @@ def warehouse(
         "published_copy": str(published) if published else "",
         **{f"documents_{status}": count for status, count in sorted(statuses.items())},
         **{f"rows_{table}": count for table, count in row_counts.items()},
+        **cross_document,
     })
     return WarehouseLoad(database=str(duckdb.database), outcomes=outcomes, row_counts=row_counts)
+
+
+def _cross_document(context, con) -> dict:
+    """Refresh the prose_xdoc.* validation rows; metadata for the warehouse asset. A failure here
+    leaves the loaded documents as they are (their own transactions committed) and is logged."""
+    try:
+        rows = crosscheck.refresh_cross_document_findings(con)
+    except Exception as error:  # noqa: BLE001
+        context.log.error(f"cross-document prose checks: {_user_message(error)}")
+        return {"cross_document_error": _user_message(error)}
+    failing = rows[rows["passed"] == False]  # noqa: E712 - elementwise
+    return {
+        "cross_document_checks": len(rows),
+        "cross_document_failed": len(failing),
+        "cross_document_failing": dg.MetadataValue.md(_markdown(
+            failing[["document_id", "check_id", "location", "message"]])),
+    }
 
 
 def _load_one(context, con, document: ExtractedDocument, facts: StageRows, indicators: StageRows,

@@ -56,7 +56,9 @@ def _first(frame: pd.DataFrame) -> SimpleNamespace:
 
 def _where(row) -> str:
     code = _text(row.func_code) or _text(row.econ_dept_code)
-    label = " ".join(x for x in (code, _text(row.item) or _text(row.project_name)) if x) or f"row {row.row_index + 1}"
+    label = (" ".join(x for x in (code, _text(row.item) or _text(row.project_name)) if x)
+             # facts read back from the warehouse carry no row_index: name the column instead
+             or (f"row {row.row_index + 1}" if hasattr(row, "row_index") else f"[{row.measure}]"))
     return f"{row.table_code} p.{row.page} {label}"
 
 
@@ -315,7 +317,13 @@ def _prose_target(facts: pd.DataFrame, topic: str, year: int | None):
     return None
 
 
-def check_prose(prose: pd.DataFrame, facts: pd.DataFrame, findings: Findings) -> None:
+def check_prose(prose: pd.DataFrame, facts: pd.DataFrame, findings: Findings, *,
+                check_prefix: str = "prose", tables_label: str | None = None) -> None:
+    """Each prose amount against the table cell PROSE_TARGETS maps its topic to.
+
+    ``facts`` may come from another document (pipelines.crosscheck: a prose-only document against
+    the tables document of the same unit, year and kind); ``tables_label`` then names it in the
+    location and message (e.g. "tables document a7aeca568d65a104")."""
     seen = set()
     for row in prose.itertuples():
         key = (row.topic, row.fiscal_year, row.amount)
@@ -331,9 +339,11 @@ def check_prose(prose: pd.DataFrame, facts: pd.DataFrame, findings: Findings) ->
         # prose may round: allow half a unit of its last printed digit
         exponent = stated.as_tuple().exponent
         tolerance = Decimal(5) * Decimal(10) ** (exponent - 1)
-        findings.add(f"prose.{row.topic}", table_value, stated, f"prose p.{row.page}",
-                     f"The text on p.{row.page} states {row.topic} {_fmt(stated, row.unit)}；but {_where(target)} "
-                     f"prints {_fmt(target.amount, target.unit)} (“{row.sentence[:60]}”)",
+        where = f"{tables_label} {_where(target)}" if tables_label else _where(target)
+        location = f"{where} (prose p.{row.page})" if tables_label else f"prose p.{row.page}"
+        findings.add(f"{check_prefix}.{row.topic}", table_value, stated, location,
+                     f"The text on p.{row.page} states {row.topic} {_fmt(stated, row.unit)}；but {where} "
+                     f"prints {_fmt(target.amount, target.unit)} (“{_text(row.sentence)[:60]}”)",
                      severity="error", tolerance=tolerance)
 
 
