@@ -56,7 +56,17 @@ class PageRead:
         return [ln.text for ln in self.lines if not inside(ln)]
 
 
+def has_doubled_chars(chars: list[dict], at_least: int = 3) -> bool:
+    """Fake bold (each glyph drawn twice a hair apart, as Word/WPS export bold) doubles the text."""
+    ordered = sorted(chars, key=lambda c: (round(c["top"]), c["text"], c["x0"]))
+    doubled = sum(1 for a, b in zip(ordered, ordered[1:])
+                  if a["text"] == b["text"] and abs(a["x0"] - b["x0"]) < 1.5 and abs(a["top"] - b["top"]) < 1.5)
+    return doubled >= at_least
+
+
 def read_page(page, number: int) -> PageRead:
+    if has_doubled_chars(page.chars):
+        page = page.dedupe_chars()  # slow, so only where duplicates exist
     lines = [Line(d["text"], d["top"], d["bottom"]) for d in page.extract_text_lines(return_chars=False)]
     grids = [grid_from_table(t, number) for t in page.find_tables()]
     grids.sort(key=lambda g: g.bbox[1])
@@ -126,6 +136,7 @@ class PageTable:
     header_rows: list[int]
     body_rows: list[int]
     context: list[str] = field(default_factory=list)  # text lines above the table on its page
+    note: str | None = None  # a note printed inside the table (本单位无…，本表为空表)
 
 
 def with_wrapped_titles(lines: list[str]) -> list[str]:
@@ -159,13 +170,25 @@ def split_grid(grid: Grid, context_lines: list[str]) -> PageTable:
             r += 1
             continue
         break
-    header_rows, body_rows = [], []
+    header_rows, body_rows, note = [], [], None
     for row in range(r, grid.n_rows):
-        if not body_rows and not _is_data_row(grid.row_texts(row)):
+        if _is_note_row(grid, row):
+            note = compact(grid.row_texts(row)[0] or "".join(grid.row_texts(row)))
+        elif not body_rows and not _is_data_row(grid.row_texts(row)):
             header_rows.append(row)
         else:
             body_rows.append(row)
-    return PageTable(grid, title, unit, header_rows, body_rows, context_lines)
+    return PageTable(grid, title, unit, header_rows, body_rows, context_lines, note)
+
+
+def _is_note_row(grid: Grid, row: int) -> bool:
+    """One cell across the table saying the table is empty (注：本单位无…预算，本表为空表)."""
+    cells = [grid.own(row, c) for c in range(grid.n_cols)]
+    cells = [c for c in cells if c is not None and compact(c.text)]
+    if len(cells) != 1 or cells[0].col_span < max(2, grid.n_cols - 1):
+        return False
+    text = compact(cells[0].text)
+    return text.startswith(("注", "（注", "(注")) or ("无" in text and "预算" in text) or "空表" in text
 
 
 def header_paths(grid: Grid, header_rows: list[int]) -> list[tuple[str, ...]]:
@@ -374,6 +397,8 @@ def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = 
                             cell.text = text
                     continue
                 current.rows.append([Cell(t, grid.page) for t in texts])
+            if piece.note:
+                current.note = piece.note
             for line in context + [piece.grid.row_texts(r)[0] for r in piece.body_rows[-1:]]:
                 if "注" in line and ("无" in line or "没有" in line):
                     current.note = compact(line)

@@ -53,6 +53,7 @@ def grid_from_table(table, page_number: int) -> Grid:
     tops = sorted({round(cell[1], 1) for cell in table.cells})
     n_rows, n_cols = len(rows), max((len(r) for r in texts), default=0)
     origin: list[list[GridCell | None]] = [[None] * n_cols for _ in range(n_rows)]
+    boxes: dict[tuple[int, int], tuple[float, float, float, float]] = {}
     for r, row in enumerate(rows):
         for c, bbox in enumerate(row.cells):
             if bbox is None or c >= n_cols:
@@ -62,13 +63,54 @@ def grid_from_table(table, page_number: int) -> Grid:
             r_end = max(r + 1, min(n_rows, sum(1 for t in tops if t < bottom - 1.5)))
             text = texts[r][c] if texts[r][c] is not None else ""
             cell = GridCell(text, r, c, r_end - r, c_end - c)
+            boxes[(r, c)] = bbox
             for rr in range(r, r_end):
                 for cc in range(c, c_end):
                     if origin[rr][cc] is None or (rr, cc) == (r, c):
                         origin[rr][cc] = cell
+    _rejoin_overflowing_text(table, origin, boxes)
     right = [x for x in xs[1:]] + [table.bbox[2]]
     edges = [(xs[i], right[i]) for i in range(min(len(xs), n_cols))]
     return Grid(page_number, tuple(table.bbox), n_rows, n_cols, origin, edges if len(edges) == n_cols else None)
+
+
+def _rejoin_overflowing_text(table, origin, boxes) -> None:
+    """A name printed wider than its cell spills over the rule into the next cell; pdfplumber then
+    splits it at the rule. When one unbroken run of characters crosses the rule and is all the
+    right-hand cell holds, the whole run belongs to the cell where it starts."""
+    pairs = [(key, (key[0], key[1] + 1)) for key in boxes if (key[0], key[1] + 1) in boxes]
+    candidates = [(a, b) for a, b in pairs
+                  if origin[a[0]][a[1]].text.strip() and origin[b[0]][b[1]].text.strip()
+                  and origin[a[0]][a[1]].row_span == 1 and origin[b[0]][b[1]].row_span == 1]
+    if not candidates:
+        return
+    x0, top, x1, bottom = table.bbox
+    chars = [ch for ch in table.page.chars if x0 <= ch["x0"] and ch["x1"] <= x1 and top <= ch["top"] and ch["bottom"] <= bottom]
+    for left_key, right_key in candidates:
+        left, right = boxes[left_key], boxes[right_key]
+
+        def inside(ch, box):
+            cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+            return box[0] <= cx < box[2] and box[1] <= cy < box[3]
+
+        right_chars = sorted((ch for ch in chars if inside(ch, right) and ch["text"].strip()), key=lambda ch: ch["x0"])
+        left_chars = [ch for ch in chars if inside(ch, left) and ch["text"].strip()]
+        if not right_chars or not left_chars:
+            continue
+        first = right_chars[0]
+        same_line = [ch for ch in left_chars if abs(ch["top"] - first["top"]) < 1.0]
+        if not same_line:
+            continue
+        last = max(same_line, key=lambda ch: ch["x1"])
+        run = [last] + right_chars
+        unbroken = all(abs(b["top"] - a["top"]) < 1.0 and b["x0"] - a["x1"] < 0.3 * (a["x1"] - a["x0"]) + 0.5
+                       for a, b in zip(run, run[1:]))
+        # a cell's own text starts after some padding; an overflowing run touches the rule
+        starts_at_rule = first["x0"] - right[0] < 0.5 * (first["x1"] - first["x0"])
+        if unbroken and starts_at_rule:
+            left_cell, right_cell = origin[left_key[0]][left_key[1]], origin[right_key[0]][right_key[1]]
+            left_cell.text = left_cell.text + right_cell.text.strip()
+            right_cell.text = ""
 
 
 def align_columns(texts: list[str], edges: list[tuple[float, float]],

@@ -155,9 +155,6 @@ def test_empty_table_with_note_under_it_is_extracted_without_facts(run):
     assert facts[facts["table_code"] == "gov_fund_expenditure"].empty
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a note printed as the only body row (one merged cell) is taken for a header row: it is "
-    "appended to every column's header path and table.note stays None"))
 def test_empty_table_with_note_inside_it_is_extracted_without_facts(run):
     doc, facts, _ = run("empty_with_note")
     assert facts.empty
@@ -171,10 +168,6 @@ def test_empty_table_with_note_inside_it_is_extracted_without_facts(run):
 
 # ------------------------------------------------------------------------ 6. fake bold
 
-@pytest.mark.xfail(strict=True, reason=(
-    "every glyph of a fake-bold run is read twice (title '22002244年年部部门门一一般般…表表', "
-    "cells '合合计计', '社社会会保保障障…'): the title matches no table family, so the table is "
-    "dropped and the document yields no tables and no facts"))
 def test_fake_bold_title_and_labels_are_read_once(run):
     doc, facts, _ = run("fake_bold")
     assert [(t.table_code, t.title) for t in doc.tables] == [
@@ -237,10 +230,6 @@ def test_name_wrapped_inside_its_cell_is_joined(run):
     ]))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a project name drawn past its cell's right edge is cut at the rule: the characters over the "
-    "empty 项目类别 cell go there (item/project_name '企业及特困事业单位退休人员统', "
-    "project_category '筹外待遇')"))
 def test_name_overflowing_into_the_next_empty_cell_is_complete(run):
     _, facts, _ = run("long_names")
     columns = BASE + ("project_name", "project_category")
