@@ -5,11 +5,13 @@
 Each file runs in its own time-limited process (pipelines.isolation), so a file that fails, hangs or
 crashes the interpreter only fails its own row.
 
-``amount_coverage`` is measured by an independent reading: the text of every page that holds an
-extracted table is read again with pypdfium2, every printed amount token (a number with a decimal
-point or thousands separators: 1,234.56 / 82,000.00 / 0.90) is collected, and the tokens are matched,
-as a multiset per page and compared as Decimal, against the amounts of the facts on that page.
-Unmatched tokens are listed as ``page: token`` in ``missing_amounts`` (first 20).
+``amount_coverage`` is measured by an independent reading: the text inside the region of every
+extracted table (``ExtractedTable.regions``, widened by REGION_MARGIN points; the whole page for a
+table without regions) is read again with pypdfium2, every printed amount token (a number with a
+decimal point or thousands separators: 1,234.56 / 82,000.00 / 0.90) is collected, and the tokens are
+matched, as a multiset per page and compared as Decimal, against the amounts of the facts on that
+page. Prose printed on the same page as a table (its introduction, or text after the table's end)
+is thus not counted. Unmatched tokens are listed as ``page: token`` in ``missing_amounts`` (first 20).
 
 CLI: ``python -m pipelines.report [FOLDER_OR_FILES...] [--markdown] [--seconds S] [--workers N]``
 (default folder: ../shared/corpus beside the repository); always exits 0.
@@ -32,6 +34,7 @@ from pipelines.vocabulary import compact, table_code_for_title
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 MISSING_AMOUNTS_SHOWN = 20
+REGION_MARGIN = 2.0  # points added on every side of a table region before reading its text
 
 REPORT_COLUMNS = [
     "file", "status", "error", "pages", "seconds", "seconds_per_page", "tables_found",
@@ -72,11 +75,73 @@ def _norm(value) -> Decimal | None:
         return None
 
 
-def page_coverage(path: str | Path, facts: pd.DataFrame, pages: Iterable[int]
-                  ) -> tuple[int, int, list[str]]:
-    """(printed, matched, unmatched 'page: token') over ``pages`` (1-based), read with pypdfium2."""
+Region = tuple[float, float, float, float]  # pdfplumber coordinates: x0, top, x1, bottom
+
+
+def table_regions(tables) -> dict[int, list[Region] | None]:
+    """Page (1-based) -> table regions on it; None means the whole page (a table without regions)."""
+    regions: dict[int, list[Region] | None] = {}
+    for table in tables:
+        covered = {page for page, _ in table.regions}
+        for page, bbox in table.regions:
+            if regions.get(page, []) is not None:
+                regions.setdefault(page, []).append(tuple(bbox))
+        for page in set(table.pages) - covered:
+            regions[page] = None
+    return regions
+
+
+def pdf_rect(page, bbox: Region, margin: float = REGION_MARGIN) -> tuple[float, float, float, float]:
+    """A pdfplumber bbox (top-left origin, in the page as displayed, i.e. after /Rotate) as the
+    (left, bottom, right, top) rectangle in PDF user space (bottom-left origin, unrotated: what
+    pypdfium2's get_charbox and get_text_bounded use), widened by ``margin`` on every side.
+    Unrotated: pdf_bottom = height - bbox_bottom, pdf_top = height - bbox_top."""
+    x0, top, x1, bottom = bbox
+    x0, top, x1, bottom = x0 - margin, top - margin, x1 + margin, bottom + margin
+    mx0, my0, mx1, my1 = page.get_mediabox()
+    width, height = mx1 - mx0, my1 - my0  # unrotated
+    rotation = page.get_rotation() % 360
+    if rotation == 90:
+        left, right, low, high = top, bottom, x0, x1
+    elif rotation == 180:
+        left, right, low, high = width - x1, width - x0, top, bottom
+    elif rotation == 270:
+        left, right, low, high = width - bottom, width - top, height - x1, height - x0
+    else:
+        left, right, low, high = x0, x1, height - bottom, height - top
+    return mx0 + left, my0 + low, mx0 + right, my0 + high
+
+
+def text_in_rects(textpage, rects: list[tuple[float, float, float, float]]) -> str:
+    """The page's text in reading order with every printed character outside ``rects`` (PDF user
+    space: left, bottom, right, top) blanked out.
+
+    Not ``get_text_bounded``: on some pages (js-swbgt-2018-tables.pdf p.7, rotated) it joins the last
+    cell of a row to the first of the next without a line break (20,153.75 + 20131 -> 20,153.7520131),
+    which would turn matched amounts into false misses. Line breaks and spaces that PDFium generates
+    between cells are kept, so cells never merge."""
+    import pypdfium2.raw as pdfium_c
+
+    out = []
+    for index in range(textpage.count_chars()):
+        char = chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
+        if not char.isspace() and not pdfium_c.FPDFText_IsGenerated(textpage, index):
+            left, bottom, right, top = textpage.get_charbox(index)
+            x, y = (left + right) / 2, (bottom + top) / 2
+            if not any(r[0] <= x <= r[2] and r[1] <= y <= r[3] for r in rects):
+                char = " "
+        out.append(char)
+    return "".join(out)
+
+
+def page_coverage(path: str | Path, facts: pd.DataFrame,
+                  regions: Iterable[int] | dict[int, list[Region] | None]) -> tuple[int, int, list[str]]:
+    """(printed, matched, unmatched 'page: token') read with pypdfium2 inside ``regions`` (page ->
+    table regions, None for the whole page; a plain iterable of pages reads whole pages)."""
     import pypdfium2 as pdfium
 
+    if not isinstance(regions, dict):
+        regions = {page: None for page in regions}
     by_page: dict[int, Counter] = {}
     if len(facts):
         for page, amount in zip(facts["page"], facts["amount"]):
@@ -88,13 +153,17 @@ def page_coverage(path: str | Path, facts: pd.DataFrame, pages: Iterable[int]
     unmatched: list[str] = []
     pdf = pdfium.PdfDocument(str(path))
     try:
-        for number in sorted(set(pages)):
+        for number in sorted(regions):
             if not 1 <= number <= len(pdf):
                 continue
             page = pdf[number - 1]
             textpage = page.get_textpage()
             try:
-                text = textpage.get_text_range()
+                boxes = regions[number]
+                if boxes is None:
+                    text = textpage.get_text_range()
+                else:
+                    text = text_in_rects(textpage, [pdf_rect(page, box) for box in boxes])
             finally:
                 textpage.close()
                 page.close()
@@ -146,8 +215,7 @@ def report_one(path: str) -> dict:
         family = table_code_for_title(title)
         if family is not None and family.code not in found:
             titles_missing.append(title)
-    table_pages = sorted({p for t in doc.tables for p in t.pages})
-    printed, matched, unmatched = page_coverage(path, facts, table_pages)
+    printed, matched, unmatched = page_coverage(path, facts, table_regions(doc.tables))
     passed = int(checks["passed"].astype(bool).sum()) if len(checks) else 0
     pages = doc.info.pages or 0
     return {

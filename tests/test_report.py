@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from pipelines.report import (
-    DEFAULT_CORPUS, amount_tokens, corpus_report, main, render, token_value,
+    DEFAULT_CORPUS, amount_tokens, corpus_report, main, page_coverage, pdf_rect, render,
+    table_regions, token_value,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,7 +23,8 @@ SAMPLE_TABLES = [
     "project_expenditure", "procurement",
 ]
 # The 合 计 row of 收入总体情况表 is printed again under the repeated header on its continuation
-# page 8; extraction keeps it once (page 7), so the independent reading sees it unmatched on page 8.
+# page 8, inside the table's ruled region there; extraction keeps it once (page 7), so the
+# independent reading of the table regions sees it unmatched on page 8.
 SAMPLE_REPEATED_TOTAL = {"8: 119,327.10", "8: 119,072.10", "8: 255.00"}
 
 
@@ -55,7 +57,59 @@ def test_sample_report(sample_report):
     assert row.checks_passed > 0
     assert row.amounts_printed >= row.amounts_matched > 0
     assert row.amount_coverage >= 0.98
+    # only the table regions are read: nothing else is missing
     assert set(row.missing_amounts) <= SAMPLE_REPEATED_TOTAL, row.missing_amounts
+    assert row.amounts_printed == row.amounts_matched + row.missing_amounts_total
+
+
+class FakePage:
+    def __init__(self, mediabox, rotation):
+        self.mediabox, self.rotation = mediabox, rotation
+
+    def get_mediabox(self):
+        return self.mediabox
+
+    def get_rotation(self):
+        return self.rotation
+
+
+@pytest.mark.parametrize("rotation, expected", [
+    # A4 portrait user space (595 x 842); the bbox is pdfplumber's, in the page as displayed
+    (0, (98, 740, 202, 824)),      # bottom = 842 - (bbox_bottom + 2), top = 842 - (bbox_top - 2)
+    (90, (18, 98, 102, 202)),      # displayed landscape: user x = top, user y = x
+    (180, (393, 18, 497, 102)),
+    (270, (493, 640, 577, 744)),
+])
+def test_pdf_rect_converts_pdfplumber_boxes_to_user_space(rotation, expected):
+    page = FakePage((0.0, 0.0, 595.0, 842.0), rotation)
+    assert pdf_rect(page, (100.0, 20.0, 200.0, 100.0)) == pytest.approx(expected)
+    assert pdf_rect(page, (100.0, 20.0, 200.0, 100.0), margin=0)[2] - \
+        pdf_rect(page, (100.0, 20.0, 200.0, 100.0), margin=0)[0] == pytest.approx(
+            100.0 if rotation in (0, 180) else 80.0)
+
+
+def test_coverage_reads_only_table_regions():
+    from pipelines.ingest import build_facts, extract_document
+
+    doc = extract_document(SAMPLE)
+    facts = build_facts(doc)
+    regions = table_regions(doc.tables)
+    assert regions and all(boxes for boxes in regions.values())  # every table page has its regions
+    in_tables = page_coverage(SAMPLE, facts, regions)
+    whole_pages = page_coverage(SAMPLE, facts, sorted(regions))
+    assert in_tables[0] > 0 and in_tables[0] <= whole_pages[0]
+    # a region holding no table (the top margin of each page) has no amounts
+    margins = {page: [(0.0, 0.0, 50.0, 10.0)] for page in regions}
+    assert page_coverage(SAMPLE, facts, margins) == (0, 0, [])
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not present at {CORPUS}")
+def test_prose_after_a_table_end_is_not_counted():
+    # js-jcy-2018-doc.pdf p.23: the 三公 table ends and the text under it restates its amounts
+    report = corpus_report([CORPUS / "js-jcy-2018-doc.pdf"], seconds=300, workers=1)
+    row = report.iloc[0]
+    assert row.status == "loaded", row.error
+    assert not [m for m in row.missing_amounts if m.startswith("23: ")], row.missing_amounts
 
 
 def test_sample_empty_gov_fund_table():
