@@ -43,7 +43,9 @@ def _context(func: Callable | None = None) -> mp.context.BaseContext:
     preload = list(PRELOAD_MODULES)
     if module and module not in ("__main__", "__mp_main__") and module not in preload:
         preload.append(module)
-    ctx.set_forkserver_preload(preload)
+    # The fork server imports the main script once; otherwise every worker re-imports it (for the
+    # `budget` CLI that means importing Dagster again per file, ~1.5 s each).
+    ctx.set_forkserver_preload(["__main__", *preload])
     return ctx
 
 
