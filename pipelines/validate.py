@@ -68,29 +68,34 @@ def _fmt(amount: Decimal, unit: str) -> str:
 
 # ---------------------------------------------------------------- within a row
 def check_rows(facts: pd.DataFrame, findings: Findings) -> None:
-    for (table_code, side), table in facts.groupby(["table_code", "side"], dropna=False, sort=False):
-        if table_code == "summary":
+    # one pass over the facts into plain dicts: per-row pandas groups are slow on long documents
+    rows: dict[tuple, tuple[object, dict]] = {}
+    present: dict[tuple, set] = {}
+    for fact in facts.itertuples(index=False):
+        if fact.table_code == "summary":
             continue  # its rows are single amounts; the summary is checked against other tables
-        present = set(table["measure"])
-        for (row_index, year), row in table.groupby(["row_index", "fiscal_year"], dropna=False, sort=False):
-            amounts = dict(zip(row["measure"], row["amount"]))
-            first = _first(row)
-            for identity in row_identities():
-                if identity["total"] not in present or not present & set(identity["requires_any"]):
-                    continue
-                if present & set(identity.get("unless_any", [])):
-                    continue
-                parts = [p for p in identity["parts"] if p in present]
-                if identity["total"] not in amounts and not any(p in amounts for p in parts):
-                    continue
-                expected = sum((amounts.get(p, ZERO) for p in parts), ZERO)
-                actual = amounts.get(identity["total"], ZERO)
-                findings.add(
-                    identity["id"], expected, actual, _where(first),
-                    f"{_where(first)}: {identity['total']} {_fmt(actual, first.unit)}；but "
-                    + " + ".join(f"{p} {amounts.get(p, ZERO):,.2f}" for p in parts)
-                    + f" = {_fmt(expected, first.unit)}",
-                )
+        table_key = (fact.table_code, fact.side if isinstance(fact.side, str) else None)  # NaN != NaN
+        present.setdefault(table_key, set()).add(fact.measure)
+        first, amounts = rows.setdefault((table_key, fact.row_index, fact.fiscal_year), (fact, {}))
+        amounts.setdefault(fact.measure, fact.amount)
+    for (table_key, _, _), (first, amounts) in rows.items():
+        measures = present[table_key]
+        for identity in row_identities():
+            if identity["total"] not in measures or not measures & set(identity["requires_any"]):
+                continue
+            if measures & set(identity.get("unless_any", [])):
+                continue
+            parts = [p for p in identity["parts"] if p in measures]
+            if identity["total"] not in amounts and not any(p in amounts for p in parts):
+                continue
+            expected = sum((amounts.get(p, ZERO) for p in parts), ZERO)
+            actual = amounts.get(identity["total"], ZERO)
+            findings.add(
+                identity["id"], expected, actual, _where(first),
+                f"{_where(first)}: {identity['total']} {_fmt(actual, first.unit)}；but "
+                + " + ".join(f"{p} {amounts.get(p, ZERO):,.2f}" for p in parts)
+                + f" = {_fmt(expected, first.unit)}",
+            )
 
 
 # ---------------------------------------------------------------- hierarchy
