@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
     # Imported here so `budget --help` stays fast.
+    from assets import progress
     from assets.definitions import all_assets
     from assets.checks import all_checks
     from assets.resources import DUCKDB_RESOURCE_KEY, warehouse_resource
@@ -67,13 +68,20 @@ def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
         "ops": {"source_documents": {"config": {"paths": [str(p) for p in paths], "any_year": True}}},
         "loggers": {"console": {"config": {"log_level": "INFO" if verbose else "WARNING"}}},
     }
-    result = dg.materialize(
-        [*all_assets, *all_checks],
-        run_config=run_config,
-        resources={DUCKDB_RESOURCE_KEY: warehouse_resource(database)},
-        raise_on_error=False,
-        partition_key=str(date.today().year),
-    )
+    # The assets run in this process: a progress line (terminal only) as each file is done.
+    line = progress.ProgressLine(sys.stdout)
+    progress.hook = line
+    try:
+        result = dg.materialize(
+            [*all_assets, *all_checks],
+            run_config=run_config,
+            resources={DUCKDB_RESOURCE_KEY: warehouse_resource(database)},
+            raise_on_error=False,
+            partition_key=str(date.today().year),
+        )
+    finally:
+        progress.hook = None
+        line.clear()
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:

@@ -15,6 +15,7 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from assets import progress
 from assets.partitions import budget_year_partitions
 from pipelines import crosscheck, ingest, landing
 from pipelines.isolation import map_with_time_limit
@@ -183,9 +184,13 @@ def _extract_all(sources: list[SourceFile]):
     """(source, document or None, error or None) per file, in the order given. Each file runs in its
     own process (pdfplumber is not thread-safe) under a time limit, so one pathological file can
     neither crash nor stall the run."""
-    outcomes = dict(map_with_time_limit(
-        ingest.extract_document, [s.path for s in sources], seconds=file_time_limit(),
-        workers=min(len(sources), os.cpu_count() or 1) or 1))
+    outcomes = {}
+    for path, outcome in map_with_time_limit(
+            ingest.extract_document, [s.path for s in sources], seconds=file_time_limit(),
+            workers=min(len(sources), os.cpu_count() or 1) or 1):
+        outcomes[path] = outcome
+        failed = sum(isinstance(o, BaseException) for o in outcomes.values())
+        progress.report("extracting", path, len(outcomes), len(sources), len(outcomes) - failed, failed)
     results = []
     for source in sources:
         outcome = outcomes[source.path]
@@ -343,15 +348,18 @@ def warehouse(
     # warehouse_db.connect waits (bounded) while another process holds the DuckDB file's lock
     with contextlib.closing(warehouse_db.connect(duckdb.database, log=context.log.warning)) as con:
         warehouse_db.ensure_schema(con)
+        total = len(extracted_tables.failures) + len(extracted_tables.documents)
         for failure in extracted_tables.failures:
             source = failure.source
             warehouse_db.record_failure(con, source.document_id, source.path, source.sha256,
                                         failure.pages, failure.error)
             outcomes.append(DocumentOutcome(source.path, source.document_id, warehouse_db.STATUS_FAILED,
                                             error=failure.error))
+            _report_loading(source.path, outcomes, total)
         for document in extracted_tables.documents:
             outcomes.append(_load_one(context, con, document, facts, performance_indicators,
                                       prose_amounts, validation_results))
+            _report_loading(document.info.source_path, outcomes, total)
         # prose-only documents against the tables document of the same unit, year and kind, which
         # may have been loaded in this run or an earlier one (one transaction)
         cross_document = _cross_document(context, con)
@@ -384,6 +392,11 @@ def _cross_document(context, con) -> dict:
         "cross_document_failing": dg.MetadataValue.md(_markdown(
             failing[["document_id", "check_id", "location", "message"]])),
     }
+
+
+def _report_loading(path: str, outcomes: list[DocumentOutcome], total: int) -> None:
+    failed = sum(o.status == warehouse_db.STATUS_FAILED for o in outcomes)
+    progress.report("loading", path, len(outcomes), total, len(outcomes) - failed, failed)
 
 
 def _load_one(context, con, document: ExtractedDocument, facts: StageRows, indicators: StageRows,
