@@ -41,9 +41,9 @@ class Findings:
         })
 
     def frame(self) -> pd.DataFrame:
-        if not self.rows:
-            return empty_frame(VALIDATION_COLUMNS)
-        return pd.DataFrame(self.rows, columns=VALIDATION_COLUMNS)
+        frame = pd.DataFrame(self.rows, columns=VALIDATION_COLUMNS) if self.rows else empty_frame(VALIDATION_COLUMNS)
+        frame["passed"] = frame["passed"].astype(bool)  # so ~frame.passed filters even when empty
+        return frame
 
 
 def _text(value) -> str:
