@@ -341,16 +341,35 @@ def _delete_document_rows(con, document_id: str, tables: list[str]) -> None:
         con.execute(f"DELETE FROM {table} WHERE document_id = ?", [document_id])
 
 
+# A department may publish its prose and its tables as two files: they are two documents of one
+# unit, year and kind that complement each other. Only a file of the same sort (tables, or prose
+# only) is a new version of another.
+HAS_TABLES_SQL = ("(EXISTS (SELECT 1 FROM facts f WHERE f.document_id = documents.document_id) "
+                  "OR EXISTS (SELECT 1 FROM facts_superseded f WHERE f.document_id = documents.document_id))")
+
+
+# rows in neither the public nor the archive tables: superseded before archiving existed
+HAS_NO_ROWS_SQL = "NOT (" + " OR ".join(
+    f"EXISTS (SELECT 1 FROM {t} r WHERE r.document_id = documents.document_id)"
+    for t in ("facts", "facts_superseded", "prose_amounts", "prose_amounts_superseded")) + ")"
+
+
+def _has_tables(con, document_id: str) -> bool:
+    return bool(con.execute(f"SELECT {HAS_TABLES_SQL} FROM documents WHERE document_id = ?",
+                            [document_id]).fetchone()[0])
+
+
 def _supersede_older_versions(con, info: DocumentInfo) -> None:
     if info.unit_name is None or info.fiscal_year is None or info.doc_kind is None:
         return
     versions = con.execute(
         "SELECT document_id FROM documents "
         "WHERE unit_name = ? AND fiscal_year = ? AND doc_kind = ? AND status IN (?, ?) "
+        f"AND {HAS_TABLES_SQL} = ? "
         # ties on ingested_at go to the document being loaded now
         "ORDER BY ingested_at DESC, (document_id = ?) DESC, document_id",
         [info.unit_name, info.fiscal_year, info.doc_kind, STATUS_LOADED, STATUS_SUPERSEDED,
-         info.document_id],
+         _has_tables(con, info.document_id), info.document_id],
     ).fetchall()
     if not versions:
         return
@@ -374,13 +393,15 @@ def _move_rows(con, document_id: str, *, to_archive: bool) -> int:
     return moved
 
 
-def _restore_latest_version(con, unit_name, fiscal_year, doc_kind) -> str | None:
+def _restore_latest_version(con, unit_name, fiscal_year, doc_kind, has_tables: bool) -> str | None:
     """After the loaded version of (unit, year, kind) was forgotten: the newest superseded version
     becomes loaded again, its rows moved back from the archive. Returns its document id."""
     versions = con.execute(
         "SELECT document_id, status FROM documents WHERE unit_name = ? AND fiscal_year = ? "
-        "AND doc_kind = ? AND status IN (?, ?) ORDER BY (status = ?) DESC, ingested_at DESC, document_id",
-        [unit_name, fiscal_year, doc_kind, STATUS_LOADED, STATUS_SUPERSEDED, STATUS_LOADED]).fetchall()
+        f"AND doc_kind = ? AND status IN (?, ?) AND ({HAS_TABLES_SQL} = ? OR {HAS_NO_ROWS_SQL}) "
+        "ORDER BY (status = ?) DESC, ingested_at DESC, document_id",
+        [unit_name, fiscal_year, doc_kind, STATUS_LOADED, STATUS_SUPERSEDED, has_tables,
+         STATUS_LOADED]).fetchall()
     if not versions or versions[0][1] == STATUS_LOADED:
         return None
     document_id = versions[0][0]
@@ -539,12 +560,12 @@ def forget_document(con: duckdb.DuckDBPyConnection, path_or_document_id: str) ->
     with _transaction(con):
         groups = set()
         for document_id in sorted(ids):
-            row = con.execute("SELECT unit_name, fiscal_year, doc_kind FROM documents "
+            row = con.execute(f"SELECT unit_name, fiscal_year, doc_kind, {HAS_TABLES_SQL} FROM documents "
                               "WHERE document_id = ?", [document_id]).fetchall()[0]
             if None not in row:
                 groups.add(row)
             _delete_document_rows(con, document_id, DOCUMENT_ROW_TABLES + list(ARCHIVE_TABLES.values()))
             con.execute("DELETE FROM documents WHERE document_id = ?", [document_id])
-        for unit_name, fiscal_year, doc_kind in sorted(groups):
-            _restore_latest_version(con, unit_name, fiscal_year, doc_kind)
+        for unit_name, fiscal_year, doc_kind, has_tables in sorted(groups):
+            _restore_latest_version(con, unit_name, fiscal_year, doc_kind, has_tables)
     return sorted(ids)

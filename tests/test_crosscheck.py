@@ -19,10 +19,6 @@ KIND = "部门预算"
 PROSE_ID, TABLES_ID = "doc-prose", "doc-tables"
 INCOME = Decimal("13377.11")
 THREE_PUBLIC = Decimal("660.10")
-SUPERSEDED_REASON = (
-    "pipelines.warehouse supersedes a prose-only document by the tables document of the same "
-    "unit_name/fiscal_year/doc_kind (or the reverse), so both are never loaded at once; the "
-    "cross-document check needs them to coexist")
 
 
 def info(document_id: str, sha: str, unit: str | None = UNIT) -> DocumentInfo:
@@ -71,8 +67,8 @@ def load_pair(con, tables_facts: pd.DataFrame, *, tables_first: bool = False) ->
     for step in ((load_tables, load_prose) if tables_first else (load_prose, load_tables)):
         step()
     statuses = dict(con.execute("SELECT document_id, status FROM documents").fetchall())
-    if statuses != {PROSE_ID: "loaded", TABLES_ID: "loaded"}:
-        pytest.xfail(f"{SUPERSEDED_REASON}: statuses {statuses}")
+    # a prose-only document and a tables document complement each other: neither supersedes
+    assert statuses == {PROSE_ID: "loaded", TABLES_ID: "loaded"}
 
 
 def xdoc_rows(con, document_id=PROSE_ID) -> pd.DataFrame:
@@ -173,10 +169,8 @@ def test_corpus_js_zx_2019_pair(tmp_path, separate_runs):
         documents = crosscheck._frame(con, "SELECT document_id, source_path, unit_name, status "
                                            "FROM documents ORDER BY source_path", [])
         prose_doc = documents[documents.source_path.str.endswith("js-zx-2019-doc.pdf")].iloc[0]
-        if prose_doc.unit_name is None:
-            pytest.skip("js-zx-2019-doc.pdf has no unit_name (image cover): no pair to check")
-        if set(documents.status) != {"loaded"}:
-            pytest.xfail(f"{SUPERSEDED_REASON}: {documents[['source_path', 'status']].values.tolist()}")
+        assert prose_doc.unit_name == "江苏省政协办公厅"  # read from the prose: its cover is an image
+        assert set(documents.status) == {"loaded"}
         rows = xdoc_rows(con, prose_doc.document_id)
     finally:
         con.close()
