@@ -86,6 +86,15 @@ def _rejoin_overflowing_text(table, origin, boxes) -> None:
         return
     x0, top, x1, bottom = table.bbox
     chars = [ch for ch in table.page.chars if x0 <= ch["x0"] and ch["x1"] <= x1 and top <= ch["top"] and ch["bottom"] <= bottom]
+    # A cell's own text starts after some padding; only a character touching or crossing a rule
+    # can continue a run from the cell to its left. Most tables have none: nothing more to do.
+    rules = sorted({round(box[0], 1) for box in boxes.values()})
+    at_rule = [ch for ch in chars if ch["text"].strip() and _starts_at(ch, rules)]
+    if not at_rule:
+        return
+    candidates = [(a, b) for a, b in candidates
+                  if any(boxes[b][1] <= (ch["top"] + ch["bottom"]) / 2 < boxes[b][3]
+                         and _touches(ch, boxes[b][0]) for ch in at_rule)]
     for left_key, right_key in candidates:
         left, right = boxes[left_key], boxes[right_key]
 
@@ -111,6 +120,15 @@ def _rejoin_overflowing_text(table, origin, boxes) -> None:
             left_cell, right_cell = origin[left_key[0]][left_key[1]], origin[right_key[0]][right_key[1]]
             left_cell.text = left_cell.text + right_cell.text.strip()
             right_cell.text = ""
+
+
+def _touches(ch: dict, rule: float) -> bool:
+    return ch["x0"] - 0.5 * (ch["x1"] - ch["x0"]) <= rule <= ch["x1"]
+
+
+def _starts_at(ch: dict, rules: list[float]) -> bool:
+    i = bisect_left(rules, ch["x0"] - 0.5 * (ch["x1"] - ch["x0"]))
+    return i < len(rules) and _touches(ch, rules[i])
 
 
 def align_columns(texts: list[str], edges: list[tuple[float, float]],
