@@ -100,6 +100,7 @@ def check_rows(facts: pd.DataFrame, findings: Findings) -> None:
 
 # ---------------------------------------------------------------- hierarchy
 def check_hierarchy(facts: pd.DataFrame, findings: Findings) -> None:
+    uncoded_totals = facts[facts.is_total & facts[["func_code", "econ_dept_code"]].isna().all(axis=1)]
     for code_column in ("func_code", "econ_dept_code"):
         coded = facts[facts[code_column].notna()]
         for (table_code, measure, side, year), group in coded.groupby(
@@ -122,9 +123,9 @@ def check_hierarchy(facts: pd.DataFrame, findings: Findings) -> None:
                     f"{len(children)} sub-items sum to {_fmt(expected, row.unit)}",
                 )
             # the total row equals the sum of the top-level codes
-            totals = facts[(facts.table_code == table_code) & (facts.measure == measure) & facts.is_total
-                           & facts[["func_code", "econ_dept_code"]].isna().all(axis=1)
-                           & (facts.side.isna() if pd.isna(side) else facts.side == side)]
+            t = uncoded_totals
+            totals = t[(t.table_code == table_code) & (t.measure == measure)
+                       & (t.side.isna() if pd.isna(side) else t.side == side)]
             top = [r for c, r in by_code.items() if len(c) == 3]
             if not totals.empty and top:
                 total_row = _first(totals)
@@ -200,8 +201,10 @@ def check_cross_tables(facts: pd.DataFrame, year: int | None, findings: Findings
         ("cross.project_table_general_eq_general_project", ("project_expenditure", "general_budget", None), ("general_expenditure", "project", None)),
         ("cross.fiscal_expenditure_eq_fiscal_summary", ("fiscal_expenditure", "total", None), ("fiscal_summary", "total", "expenditure")),
     ]
+    totals = f[f.is_total]  # _total_row looks only at total rows: filter the facts once
     for check_id, left, right in pairs:
-        _compare(findings, check_id, _total_row(f, *left), _total_row(f, *right), f"{left[0]} {left[1]}", f"{right[0]} {right[1]}")
+        _compare(findings, check_id, _total_row(totals, *left), _total_row(totals, *right),
+                 f"{left[0]} {left[1]}", f"{right[0]} {right[1]}")
     # category rows: summary and fiscal summary against the tables they summarise
     class_pairs = [
         ("cross.summary_class_eq_expenditure_table", "summary", "total", "expenditure", "total"),
