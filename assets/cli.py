@@ -68,6 +68,10 @@ def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
         "ops": {"source_documents": {"config": {"paths": [str(p) for p in paths], "any_year": True}}},
         "loggers": {"console": {"config": {"log_level": "INFO" if verbose else "WARNING"}}},
     }
+    # the extraction workers' fork server starts while Dagster sets the run up
+    from pipelines import ingest as domain
+    from pipelines.isolation import warm_up
+    warm_up(domain.extract_document)
     # The assets run in this process: a progress line (terminal only) as each file is done.
     line = progress.ProgressLine(sys.stdout)
     progress.hook = line

@@ -186,7 +186,9 @@ def _extract_all(sources: list[SourceFile]):
     neither crash nor stall the run."""
     outcomes = {}
     for path, outcome in map_with_time_limit(
-            ingest.extract_document, [s.path for s in sources], seconds=file_time_limit(),
+            # largest files first, so the last worker to finish is not holding the longest file
+            ingest.extract_document, sorted((s.path for s in sources), key=_file_size, reverse=True),
+            seconds=file_time_limit(),
             workers=min(len(sources), os.cpu_count() or 1) or 1):
         outcomes[path] = outcome
         failed = sum(isinstance(o, BaseException) for o in outcomes.values())
@@ -199,6 +201,13 @@ def _extract_all(sources: list[SourceFile]):
         else:
             results.append((source, outcome, None))
     return results
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _user_message(error: BaseException) -> str:

@@ -19,6 +19,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import time
 import traceback
 import types
@@ -157,6 +158,16 @@ def _death(code: int | None) -> str:
         hint = " (out of memory?)" if -code == signal.SIGKILL else ""
         return f"was killed by {name}{hint}"
     return f"exited with code {code}"
+
+
+def warm_up(func: Callable) -> None:
+    """Start the worker fork server (it imports what the workers need, ~1 s) in the background, so
+    that a caller with other set-up to do does not wait for it when the first file is submitted."""
+    ctx = _context(func)
+    if ctx.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+    threading.Thread(target=forkserver.ensure_running, name="forkserver-warm-up", daemon=True).start()
 
 
 def run_with_time_limit(func: Callable, *args: Any, seconds: float, label: str | None = None,
