@@ -148,5 +148,6 @@ def test_corpus_report():
             assert "not a PDF" in row.error
         else:
             assert row.status == "loaded", f"{row.file}: {row.error}"
-            # coverage is reported, not asserted yet: extraction is still being improved
-            assert pd.isna(row.amount_coverage) or 0.0 <= row.amount_coverage <= 1.0
+            # at least 99.5% of the amounts printed in each document's tables became facts
+            assert pd.isna(row.amount_coverage) or row.amount_coverage >= 0.995, (row.file, row.missing_amounts)
+            assert not row.titles_missing, (row.file, row.titles_missing)
