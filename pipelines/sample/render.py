@@ -205,8 +205,13 @@ def layout_grid(cells: list[GridCell], widths: list[float], min_h: float) -> lis
 
 
 def draw_grid(c, x0: float, ytop: float, cells: list[GridCell], widths: list[float],
-              heights: list[float]) -> float:
-    """Draw every cell as its own 0.5 pt rectangle plus its text; return the bottom y."""
+              heights: list[float], quirks: dict | None = None) -> float:
+    """Draw every cell as its own 0.5 pt rectangle plus its text; return the bottom y.
+
+    ``quirks`` ({id(cell): options}) lets test fixtures print a cell the way some real files do:
+    ``overflow`` (one line at full size, spilling over the cell's right rule) or ``fake_bold``
+    (each glyph drawn twice 0.3 pt apart, as Word/WPS export bold)."""
+    quirks = quirks or {}
     xs = [x0]
     for w in widths:
         xs.append(xs[-1] + w)
@@ -216,25 +221,38 @@ def draw_grid(c, x0: float, ytop: float, cells: list[GridCell], widths: list[flo
     c.setLineWidth(RULE)
     c.setStrokeColorRGB(0, 0, 0)
     for cl in cells:
+        options = quirks.get(id(cl), {})
         x, x2 = xs[cl.c], xs[cl.c + cl.cs]
         y, y2 = ys[cl.r], ys[cl.r + cl.rs]
         c.rect(x, y2, x2 - x, y - y2, stroke=1, fill=0)
-        lines, size = _cell_lines(cl, x2 - x)
+        if options.get("overflow"):
+            lines, size = [cl.text], cl.size
+        else:
+            lines, size = _cell_lines(cl, x2 - x)
         if not lines:
             continue
+        draw = draw_fake_bold if options.get("fake_bold") else _draw_string
         lh = size * LEADING
         block = len(lines) * lh
         mid = (y + y2) / 2
         base = mid + block / 2 - lh + (lh - size) / 2 + size * 0.14
         for i, ln in enumerate(lines):
             yy = base - i * lh
-            if cl.align == "left":
-                _draw_string(c, x + PAD_X + cl.indent, yy, ln, size)
+            if cl.align == "left" or options.get("overflow"):
+                draw(c, x + PAD_X + cl.indent, yy, ln, size)
             elif cl.align == "right":
-                _draw_string(c, x2 - PAD_X, yy, ln, size, align="right")
+                draw(c, x2 - PAD_X, yy, ln, size, align="right")
             else:
-                _draw_string(c, (x + x2) / 2, yy, ln, size, align="center")
+                draw(c, (x + x2) / 2, yy, ln, size, align="center")
     return ys[-1]
+
+
+FAKE_BOLD_DX = 0.3  # pt between the two copies of a fake-bold glyph run
+
+
+def draw_fake_bold(c, x: float, y: float, text: str, size: float, align: str = "left") -> None:
+    _draw_string(c, x, y, text, size, align=align)
+    _draw_string(c, x + FAKE_BOLD_DX, y, text, size, align=align)
 
 
 # ----------------------------------------------------------------------------- header trees
