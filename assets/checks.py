@@ -1,79 +1,78 @@
-"""Asset checks: one per family of accounting identities, plus whether every document loaded.
+"""Asset checks: one per category of findings (data contract v2), plus whether every document loaded.
 
 A failed identity is a finding about the publication, not a pipeline error: it shows as a
-WARN-severity failed check and never fails the run.
+WARN-severity failed check and never fails the run. The rows name the unit, not a hex id.
 """
+from __future__ import annotations
 
 import dagster as dg
 import pandas as pd
 
-from assets.partitions import budget_year_partitions
-from assets.documents import StageRows, WarehouseLoad, _markdown, validation_results, warehouse
-
-# check_id prefix (before the first '.') -> what the family checks
-IDENTITY_FAMILIES = {
-    "row_sum": "Totals equal the sum of their rows and columns.",
-    "hierarchy": "Each 类 equals the sum of its 款, each 款 the sum of its 项.",
+FINDING_CATEGORIES = {
+    "arithmetic": "Totals equal the sum of their rows and columns; each 类 the sum of its 款 and 项.",
     "cross_table": "The same amount agrees across the tables that print it.",
-    "prose": "Amounts stated in the prose match the tables.",
-    "performance": "Performance forms agree with the project budget.",
+    "prose": "Amounts and claims stated in the prose match the tables.",
+    "cross_document": "A document agrees with the other documents of the same unit.",
+    "presentation": "Wording, names, years and structure are as a published document should be.",
+    "completeness": "Every printed table amount became a fact.",
+    "rounding": "Differences within the rounding of the printed unit (warnings only).",
 }
-OTHER_FAMILY = "other"
-PREFIX_ALIASES = {"cross": "cross_table"}  # pipelines.validate names them cross.*
 
-FINDING_COLUMNS = ["document_id", "check_id", "location", "expected", "actual", "message"]
+FINDING_COLUMNS = ["unit", "check_id", "severity", "page", "location", "expected", "actual", "message"]
 
 
-def identity_family(check_id: str) -> str:
-    prefix = str(check_id).split(".", 1)[0]
-    prefix = PREFIX_ALIASES.get(prefix, prefix)
-    return prefix if prefix in IDENTITY_FAMILIES else OTHER_FAMILY
+def _unit_names(documents: pd.DataFrame) -> dict[str, str]:
+    if documents.empty:
+        return {}
+    return {r.document_id: (r.unit_name or r.source_path) for r in documents.itertuples()}
 
 
-def _family_check(family: str, description: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=validation_results, name=f"{family}_identities", description=description,
-                    partitions_def=budget_year_partitions)
-    def identity_check(validation_results: StageRows) -> dg.AssetCheckResult:
-        rows = validation_results.rows
-        in_family = rows[rows["check_id"].map(identity_family) == family] if not rows.empty else rows
-        failing = in_family[in_family["passed"] == False]  # noqa: E712 - elementwise
-        return dg.AssetCheckResult(
-            passed=failing.empty,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={
-                "checked": len(in_family),
-                "failed": len(failing),
-                "failing_rows": dg.MetadataValue.md(_markdown(_findings(failing))),
-            },
-        )
-
-    return identity_check
-
-
-def _findings(failing: pd.DataFrame) -> pd.DataFrame:
-    return failing[FINDING_COLUMNS].rename(columns={"document_id": "document"}).reset_index(drop=True)
-
-
-identity_checks = [
-    _family_check(family, description) for family, description in IDENTITY_FAMILIES.items()
-] + [_family_check(OTHER_FAMILY, "Identities whose check_id has none of the known prefixes.")]
-
-
-@dg.asset_check(asset=warehouse, name="documents_loaded", partitions_def=budget_year_partitions,
-                description="Every source file was ingested; a failed document needs a user's action.")
-def documents_loaded(warehouse: WarehouseLoad) -> dg.AssetCheckResult:
-    failed = [o for o in warehouse.outcomes if o.status == "failed"]
-    table = pd.DataFrame([{"file": o.source_path, "document": o.document_id, "error": o.error}
-                          for o in failed], columns=["file", "document", "error"])
+def category_check_result(category: str, findings: pd.DataFrame, documents: pd.DataFrame
+                          ) -> dg.AssetCheckResult:
+    in_category = findings[findings["category"] == category] if len(findings) else findings
+    failing = in_category[in_category["passed"] == False] if len(in_category) else in_category  # noqa: E712
+    names = _unit_names(documents)
+    shown = pd.DataFrame({
+        "unit": [names.get(d, d) for d in failing["document_id"]] if len(failing) else [],
+        **{c: failing[c].tolist() if len(failing) else [] for c in FINDING_COLUMNS[1:]},
+    }, columns=FINDING_COLUMNS)
+    errors = int((failing["severity"] == "error").sum()) if len(failing) else 0
     return dg.AssetCheckResult(
-        passed=not failed,
-        severity=dg.AssetCheckSeverity.ERROR,
+        check_name=f"{category}_findings",
+        asset_key="validation_results",
+        passed=failing.empty,
+        severity=dg.AssetCheckSeverity.WARN,
         metadata={
-            "documents": len(warehouse.outcomes),
-            "failed": len(failed),
-            "failed_documents": dg.MetadataValue.md(_markdown(table)),
+            "checked": len(in_category),
+            "failed": len(failing),
+            "errors": errors,
+            "failing_rows": dg.MetadataValue.md(_markdown(shown.head(200))),
         },
     )
 
 
-all_checks = [*identity_checks, documents_loaded]
+def documents_check_result(outcomes, documents: pd.DataFrame) -> dg.AssetCheckResult:
+    failed = [o for o in outcomes if o.status == "failed"]
+    incomplete = [o for o in outcomes if o.amount_coverage is not None and o.amount_coverage < 1]
+    table = pd.DataFrame([{"file": o.source_path, "unit": o.unit_name or "", "status": o.status,
+                           "coverage": "" if o.amount_coverage is None else f"{float(o.amount_coverage):.2%}",
+                           "error": o.error or ""}
+                          for o in failed + incomplete], columns=["file", "unit", "status", "coverage", "error"])
+    return dg.AssetCheckResult(
+        check_name="documents_loaded",
+        asset_key="documents",
+        passed=not failed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "documents": len(outcomes),
+            "failed": len(failed),
+            "below_full_coverage": len(incomplete),
+            "documents_needing_attention": dg.MetadataValue.md(_markdown(table)),
+        },
+    )
+
+
+def _markdown(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "_none_"
+    return frame.to_markdown(index=False, disable_numparse=True)

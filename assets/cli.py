@@ -14,7 +14,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.warehouse import DATABASE_PATH_ENV, default_database_path
+from pipelines.settings import DATABASE_PATH_ENV
+from pipelines.warehouse import default_database_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -61,8 +62,7 @@ def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
     # Imported here so `budget --help` stays fast.
     from assets import progress
     from assets.definitions import all_assets
-    from assets.checks import all_checks
-    from assets.resources import DUCKDB_RESOURCE_KEY, warehouse_resource
+    from assets.resources import WAREHOUSE_RESOURCE_KEY, warehouse_resource
 
     # The assets are partitioned by budget year; the CLI ingests exactly the files it is given,
     # whatever their year (any_year), in one run under the current year's partition key.
@@ -71,9 +71,9 @@ def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
         "loggers": {"console": {"config": {"log_level": "INFO" if verbose else "ERROR"}}},
     }
     # the extraction workers' fork server starts while Dagster sets the run up
-    from pipelines import ingest as domain
     from pipelines.isolation import warm_up
-    warm_up(domain.extract_document)
+    from pipelines.process import process_document
+    warm_up(process_document)
     # The assets run in this process: a progress line (terminal only) as each file is done.
     line = progress.ProgressLine(sys.stdout)
     progress.hook = line
@@ -82,9 +82,9 @@ def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
             dg.DagsterInstance.ephemeral(tempdir=run_dir) as instance:
         try:
             result = dg.materialize(
-                [*all_assets, *all_checks],
+                all_assets,
                 run_config=run_config,
-                resources={DUCKDB_RESOURCE_KEY: warehouse_resource(database)},
+                resources={WAREHOUSE_RESOURCE_KEY: warehouse_resource(database)},
                 instance=instance,
                 raise_on_error=False,
                 partition_key=str(date.today().year),
@@ -92,23 +92,31 @@ def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
         finally:
             progress.hook = None
             line.clear()
-        return _report(result)
+        return _report(result, database)
 
 
-def _report(result) -> int:
+def _report(result, database: Path) -> int:
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
                 print(f"budget: step {event.step_key} failed: {event.event_specific_data.error.message}",
                       file=sys.stderr)
         return EXIT_FAILED
-    load = result.output_for_node("warehouse")
-    print_summary(load)
-    (sources,) = result.asset_materializations_for_node("source_documents")
-    unchanged = sources.metadata["unchanged"].value
+    from pipelines import warehouse
+    from pipelines.ingestion import outcomes_in_warehouse
+
+    sources = result.output_for_node("source_documents")
+    con = warehouse.connect(database, read_only=True)
+    try:
+        outcomes = outcomes_in_warehouse(con, [s.document_id for s in sources])
+    finally:
+        con.close()
+    print_summary(outcomes, database)
+    (materialization,) = result.asset_materializations_for_node("source_documents")
+    unchanged = materialization.metadata["unchanged"].value
     if unchanged:
         print(f"Unchanged: {unchanged} file(s) already in the warehouse, not parsed again")
-    return EXIT_FAILED if any(o.status == "failed" for o in load.outcomes) else EXIT_OK
+    return EXIT_FAILED if any(o.status == "failed" for o in outcomes) else EXIT_OK
 
 
 def run() -> None:
@@ -136,25 +144,27 @@ def forget(target: str, database: Path) -> int:
     return EXIT_OK
 
 
-def print_summary(load) -> None:
-    for o in load.outcomes:
+def print_summary(outcomes, database: Path) -> None:
+    for o in outcomes:
         year = o.fiscal_year if o.fiscal_year is not None else "-"
+        coverage = "-" if o.amount_coverage is None else f"{float(o.amount_coverage):.1%}"
         line = (f"{o.status:<10} {o.source_path}  unit={o.unit_name or '-'} year={year} "
-                f"facts={o.facts} checks={o.checks_passed} passed/{o.checks_failed} failed")
+                f"kind={o.doc_kind or '-'} facts={o.facts} coverage={coverage} "
+                f"checks={o.checks_passed} passed/{o.checks_failed} failed")
         if o.error:
             line += f"\n           error: {o.error}"
         print(line)
-    statuses = Counter(o.status for o in load.outcomes)
+    statuses = Counter(o.status for o in outcomes)
     facts_by_table: Counter[str] = Counter()
-    for o in load.outcomes:
+    for o in outcomes:
         facts_by_table.update(o.facts_by_table)
     tables = ", ".join(f"{code} {count}" for code, count in sorted(facts_by_table.items())) or "none"
-    passed = sum(o.checks_passed for o in load.outcomes)
-    failed = sum(o.checks_failed for o in load.outcomes)
+    passed = sum(o.checks_passed for o in outcomes)
+    failed = sum(o.checks_failed for o in outcomes)
     print(f"Totals: {statuses.get('loaded', 0)} loaded, {statuses.get('failed', 0)} failed"
-          + (f", {statuses['superseded']} superseded" if statuses.get("superseded") else "")
+          + "".join(f", {statuses[s]} {s}" for s in sorted(statuses) if s not in ("loaded", "failed"))
           + f"; facts: {tables}; checks: {passed} passed, {failed} failed")
-    print(f"Warehouse: {load.database}")
+    print(f"Warehouse: {database}")
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ import shutil
 from collections.abc import Callable
 from typing import TextIO
 
-# hook(stage, path, done, total, ok, failed); stage "extracting" (ok: files read) or "loading"
-# (ok: documents loaded); path: the file just finished.
+# hook(stage, path, done, total, ok, failed); stage "processing" (ok: documents loaded);
+# path: the file just finished.
 hook: Callable[[str, str, int, int, int, int], None] | None = None
 
-OK_LABEL = {"extracting": "read", "loading": "loaded"}
+OK_LABEL = {"processing": "loaded"}
 
 
 def report(stage: str, path: str, done: int, total: int, ok: int, failed: int) -> None:

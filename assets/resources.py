@@ -1,15 +1,30 @@
-"""Resources: the DuckDB warehouse, reached with explicit SQL through dagster-duckdb."""
+"""Resources: the DuckDB warehouse and the settings of an ingestion."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from dagster_duckdb import DuckDBResource
+import dagster as dg
 
-from pipelines.warehouse import default_database_path
+from pipelines import warehouse
+from pipelines.settings import Settings
 
-DUCKDB_RESOURCE_KEY = "duckdb"
+WAREHOUSE_RESOURCE_KEY = "warehouse"
 
 
-def warehouse_resource(database: str | Path | None = None) -> DuckDBResource:
-    """The warehouse at `database`, else BUDGET_DUCKDB_PATH, else data/warehouse/budget.duckdb."""
-    return DuckDBResource(database=str(database if database is not None else default_database_path()))
+class WarehouseResource(dg.ConfigurableResource):
+    """The warehouse file (empty: BUDGET_DUCKDB_PATH, else data/warehouse/budget.duckdb) and the
+    other settings of pipelines.settings, read from the environment."""
+
+    database: str = ""
+
+    def settings(self) -> Settings:
+        return Settings.from_env().with_database(self.database or None)
+
+    def connect(self, log=None):
+        """A writing connection; waits (bounded, with a message) while another process holds the file."""
+        settings = self.settings()
+        return warehouse.connect(settings.database, timeout=settings.lock_timeout, log=log)
+
+
+def warehouse_resource(database: str | Path | None = None) -> WarehouseResource:
+    return WarehouseResource(database=str(database) if database is not None else "")

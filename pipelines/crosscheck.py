@@ -17,17 +17,14 @@ Plain Python + duckdb (no Dagster).
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 import duckdb
 import pandas as pd
 
 from pipelines.model import FACT_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS, empty_frame
 from pipelines.validate import Findings, check_prose
-from pipelines.warehouse import ensure_schema
+from pipelines.warehouse import STATUS_LOADED, ensure_schema, insert_rows, transaction
 
 CHECK_PREFIX = "prose_xdoc"
-STATUS_LOADED = "loaded"
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
@@ -93,33 +90,15 @@ def cross_document_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[VALIDATION_COLUMNS]
 
 
-def _decimal_text(value) -> str | None:
-    if value is None or (not isinstance(value, Decimal) and pd.isna(value)):
-        return None
-    return format(Decimal(value), "f")
-
-
 def refresh_cross_document_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Recompute the cross-document rows and write them, in one transaction: every loaded
     document's previous ``prose_xdoc.*`` rows are replaced by the current findings (so a pair
     that no longer exists leaves no stale rows). Returns the rows written."""
     ensure_schema(con)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         findings = cross_document_findings(con)
         con.execute(
             "DELETE FROM validation_results WHERE starts_with(check_id, ?) AND document_id IN "
             "(SELECT document_id FROM documents WHERE status = ?)", [f"{CHECK_PREFIX}.", STATUS_LOADED])
-        if not findings.empty:
-            con.executemany(
-                f"INSERT INTO validation_results ({', '.join(VALIDATION_COLUMNS)}) VALUES "
-                "(?, ?, ?, ?, CAST(? AS DECIMAL(18,2)), CAST(? AS DECIMAL(18,2)), ?, ?)",
-                [[r.document_id, r.check_id, r.severity, bool(r.passed), _decimal_text(r.expected),
-                  _decimal_text(r.actual), r.location, r.message]
-                 for r in findings.itertuples(index=False)],
-            )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        insert_rows(con, "validation_results", findings)
     return findings

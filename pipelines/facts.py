@@ -97,7 +97,8 @@ def _ordinal_level(label: str) -> int | None:
     return None
 
 
-def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, fiscal_year: int | None) -> list[dict]:
+def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, fiscal_year: int | None,
+                doc_kind: str | None = None) -> list[dict]:
     columns = plan_columns(table)
     unit = table.unit or "万元"
     facts: list[dict] = []
@@ -165,6 +166,7 @@ def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, 
             facts.append({
                 "document_id": document_id,
                 "unit_name": unit_name,
+                "doc_kind": doc_kind,
                 "fiscal_year": col.year or fiscal_year,
                 "table_code": table.table_code,
                 "side": col.side,
@@ -180,6 +182,8 @@ def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, 
                 "amount_yuan": to_yuan(amount, unit),
                 "is_total": is_total,
                 "page": row[col.index].page,
+                "row_no": row_index + 1,
+                "row_path": item,
                 "row_index": row_index,
                 "ordinal": _ordinal_level(raw) if raw else None,
             })
@@ -189,11 +193,12 @@ def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, 
 def build_facts(doc: ExtractedDocument) -> pd.DataFrame:
     rows: list[dict] = []
     for table in doc.tables:
-        rows.extend(table_facts(table, doc.info.document_id, doc.info.unit_name, doc.info.fiscal_year))
+        rows.extend(table_facts(table, doc.info.document_id, doc.info.unit_name, doc.info.fiscal_year,
+                                doc.info.doc_kind))
     if not rows:
         return empty_frame(FACT_COLUMNS + INTERNAL_COLUMNS)
     frame = pd.DataFrame(rows, columns=FACT_COLUMNS + INTERNAL_COLUMNS)
-    for column in ("fiscal_year", "page", "row_index"):
+    for column in ("fiscal_year", "page", "row_no", "row_index"):
         frame[column] = frame[column].astype("Int64")
     frame["is_total"] = frame["is_total"].astype(bool)
     return frame

@@ -52,7 +52,7 @@ def _context(func: Callable | None = None) -> mp.context.BaseContext:
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
-    module = getattr(func, "__module__", None)
+    module = getattr(getattr(func, "func", func), "__module__", None)  # func may be a partial
     preload = list(PRELOAD_MODULES)
     if module and module not in ("__main__", "__mp_main__") and module not in preload:
         preload.append(module)
@@ -64,6 +64,7 @@ def _context(func: Callable | None = None) -> mp.context.BaseContext:
 
 
 def _describe(func: Callable) -> str:
+    func = getattr(func, "func", func)  # a functools.partial names its function
     return getattr(func, "__qualname__", None) or repr(func)
 
 

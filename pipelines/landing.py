@@ -4,7 +4,6 @@ Plain Python (no Dagster): the sensor, the partitioned assets and the CLI use th
 """
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +12,7 @@ from pipelines.vocabulary import compact
 from pipelines.model import DocumentError
 from pipelines.triage import triage_pdf
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LANDING_DIR_ENV = "BUDGET_LANDING_DIR"
-DEFAULT_LANDING_DIR = PROJECT_ROOT / "data" / "raw"
+from pipelines.settings import Settings
 
 FIRST_BUDGET_YEAR = 2017
 COVER_PAGES = 5  # the year and kind are printed on the cover or the first pages
@@ -23,8 +20,7 @@ COVER_PAGES = 5  # the year and kind are printed on the cover or the first pages
 
 def landing_dir() -> Path:
     """BUDGET_LANDING_DIR if set, else data/raw under the project root."""
-    configured = os.environ.get(LANDING_DIR_ENV)
-    return Path(configured) if configured else DEFAULT_LANDING_DIR
+    return Settings.from_env().landing_dir
 
 
 def budget_years(today: date | None = None) -> list[int]:

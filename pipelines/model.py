@@ -1,6 +1,6 @@
 """Data shapes passed between the pipeline stages.
 
-Column lists mirror ../shared/data-contract.md; the warehouse DDL is built from them.
+Column lists come from pipelines.schema, the one declaration of the warehouse tables.
 """
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
+
+from pipelines import schema
 
 
 class DocumentError(Exception):
@@ -23,8 +25,11 @@ class DocumentInfo:
     unit_name: str | None = None
     supervisor: str | None = None
     fiscal_year: int | None = None
-    doc_kind: str | None = None  # 单位预算 / 部门预算
+    doc_kind: str | None = None  # 单位预算 / 部门预算 / 单位决算 / 部门决算
     amount_unit: str | None = None  # 元 / 万元
+    unit_key: str | None = None
+    region: str | None = None
+    amount_coverage: Decimal | None = None  # share of printed table amounts that became facts
 
 
 @dataclass
@@ -70,27 +75,11 @@ class ExtractedDocument:
     titles_in_text: list[str] = field(default_factory=list)  # budget table titles seen in the text
 
 
-DOCUMENT_COLUMNS = [
-    "document_id", "source_path", "sha256", "pages", "unit_name", "supervisor", "fiscal_year",
-    "doc_kind", "amount_unit", "status", "error", "ingested_at",
-]
-
-FACT_COLUMNS = [
-    "document_id", "unit_name", "fiscal_year", "table_code", "side", "item", "func_code",
-    "econ_dept_code", "econ_gov_code", "project_name", "project_category", "measure", "amount",
-    "unit", "amount_yuan", "is_total", "page",
-]
-
-INDICATOR_COLUMNS = [
-    "document_id", "project_name", "level1", "level2", "level3", "operator", "target_value",
-    "target_unit", "target_text", "page",
-]
-
-PROSE_COLUMNS = ["document_id", "topic", "fiscal_year", "amount", "unit", "page", "sentence"]
-
-VALIDATION_COLUMNS = [
-    "document_id", "check_id", "severity", "passed", "expected", "actual", "location", "message",
-]
+DOCUMENT_COLUMNS = schema.DOCUMENTS.column_names
+FACT_COLUMNS = schema.FACTS.column_names
+INDICATOR_COLUMNS = schema.PERFORMANCE_INDICATORS.column_names
+PROSE_COLUMNS = schema.PROSE_AMOUNTS.column_names
+VALIDATION_COLUMNS = schema.VALIDATION_RESULTS.column_names
 
 UNIT_TO_YUAN = {"元": Decimal(1), "万元": Decimal(10000)}
 

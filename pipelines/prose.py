@@ -9,6 +9,7 @@ import pandas as pd
 import yaml
 
 from pipelines.model import PROSE_COLUMNS, ExtractedDocument, empty_frame
+from pipelines.money import to_yuan
 from pipelines.vocabulary import VOCAB_DIR, normalise_quotes
 
 _AMOUNT = re.compile(r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元)")
@@ -74,7 +75,8 @@ def prose_amounts(doc: ExtractedDocument) -> list[dict]:
                 if topic == "change_vs_prior_year" and ("减少" in clause[-8:] or "下降" in clause[-8:]):
                     amount = -amount
                 rows.append({"document_id": doc.info.document_id, "topic": topic, "fiscal_year": year,
-                             "amount": amount, "unit": match.group("unit"), "page": page,
+                             "amount": amount, "unit": match.group("unit"),
+                             "amount_yuan": to_yuan(amount, match.group("unit")), "page": page,
                              "sentence": sentence})
     return rows
 

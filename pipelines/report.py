@@ -195,16 +195,13 @@ def distinct_titles(doc) -> list[str]:
 
 def report_one(path: str) -> dict:
     """Run every domain stage on one file and measure it. Runs in a worker process."""
-    from pipelines.ingest import (
-        build_facts, build_indicators, build_prose_amounts, extract_document, validate_document,
-    )
+    from pipelines.ingest import extract_document
+    from pipelines.process import derive
 
     started = time.perf_counter()
     doc = extract_document(path)
-    facts = build_facts(doc)
-    indicators = build_indicators(doc)
-    prose = build_prose_amounts(doc)
-    checks = validate_document(doc, facts, indicators, prose)
+    result = derive(doc)
+    facts, indicators, prose, checks = result.facts, result.indicators, result.prose, result.validation
     seconds = time.perf_counter() - started
 
     tables_found = list(dict.fromkeys(t.table_code for t in doc.tables))

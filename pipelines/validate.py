@@ -26,23 +26,32 @@ def row_identities() -> list[dict]:
         return yaml.safe_load(handle)["row_identities"]
 
 
+CATEGORY_BY_PREFIX = {"row_sum": "arithmetic", "hierarchy": "arithmetic", "cross": "cross_table",
+                      "performance": "cross_table", "prose": "prose", "prose_xdoc": "cross_document",
+                      "extraction": "completeness", "completeness": "completeness"}
+
+
 class Findings:
     def __init__(self, document_id: str):
         self.document_id = document_id
         self.rows: list[dict] = []
 
     def add(self, check_id: str, expected: Decimal, actual: Decimal, location: str, message: str,
-            severity: str = "error", tolerance: Decimal = ZERO) -> None:
+            severity: str = "error", tolerance: Decimal = ZERO, *, table_code: str | None = None,
+            page: int | None = None, unit: str | None = None, category: str | None = None) -> None:
         passed = abs(expected - actual) <= tolerance
         self.rows.append({
             "document_id": self.document_id, "check_id": check_id, "severity": severity,
             "passed": bool(passed), "expected": expected, "actual": actual, "location": location,
+            "table_code": table_code, "page": page, "unit": unit,
+            "category": category or CATEGORY_BY_PREFIX.get(check_id.split(".", 1)[0], "arithmetic"),
             "message": message if not passed else message.split("；")[0],
         })
 
     def frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.rows, columns=VALIDATION_COLUMNS) if self.rows else empty_frame(VALIDATION_COLUMNS)
         frame["passed"] = frame["passed"].astype(bool)  # so ~frame.passed filters even when empty
+        frame["page"] = frame["page"].astype("Int64")
         return frame
 
 

@@ -18,68 +18,28 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines import schema
 from pipelines.model import (
     DOCUMENT_COLUMNS, FACT_COLUMNS, INDICATOR_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS,
     DocumentInfo,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "warehouse" / "budget.duckdb"
-DATABASE_PATH_ENV = "BUDGET_DUCKDB_PATH"
+from pipelines.settings import DATABASE_PATH_ENV, DEFAULT_DATABASE_PATH, LOCK_TIMEOUT_ENV, Settings
 
 STATUS_LOADED = "loaded"
 STATUS_FAILED = "failed"
 STATUS_SUPERSEDED = "superseded"
 
-MONEY = "DECIMAL(18,2)"
-MONEY_YUAN = "DECIMAL(20,2)"
-
-# Column types per public table; column order comes from the lists in pipelines.model.
-COLUMN_TYPES: dict[str, dict[str, str]] = {
-    "documents": {
-        "document_id": "VARCHAR", "source_path": "VARCHAR", "sha256": "VARCHAR",
-        "pages": "INTEGER", "unit_name": "VARCHAR", "supervisor": "VARCHAR",
-        "fiscal_year": "INTEGER", "doc_kind": "VARCHAR", "amount_unit": "VARCHAR",
-        "status": "VARCHAR", "error": "VARCHAR", "ingested_at": "TIMESTAMP",
-    },
-    "facts": {
-        "document_id": "VARCHAR", "unit_name": "VARCHAR", "fiscal_year": "INTEGER",
-        "table_code": "VARCHAR", "side": "VARCHAR", "item": "VARCHAR", "func_code": "VARCHAR",
-        "econ_dept_code": "VARCHAR", "econ_gov_code": "VARCHAR", "project_name": "VARCHAR",
-        "project_category": "VARCHAR", "measure": "VARCHAR", "amount": MONEY, "unit": "VARCHAR",
-        "amount_yuan": MONEY_YUAN, "is_total": "BOOLEAN", "page": "INTEGER",
-    },
-    "performance_indicators": {
-        "document_id": "VARCHAR", "project_name": "VARCHAR", "level1": "VARCHAR",
-        "level2": "VARCHAR", "level3": "VARCHAR", "operator": "VARCHAR",
-        "target_value": "DOUBLE", "target_unit": "VARCHAR", "target_text": "VARCHAR",
-        "page": "INTEGER",
-    },
-    "prose_amounts": {
-        "document_id": "VARCHAR", "topic": "VARCHAR", "fiscal_year": "INTEGER",
-        "amount": MONEY, "unit": "VARCHAR", "page": "INTEGER", "sentence": "VARCHAR",
-    },
-    "validation_results": {
-        "document_id": "VARCHAR", "check_id": "VARCHAR", "severity": "VARCHAR",
-        "passed": "BOOLEAN", "expected": MONEY, "actual": MONEY, "location": "VARCHAR",
-        "message": "VARCHAR",
-    },
-}
-
-TABLE_COLUMNS: dict[str, list[str]] = {
-    "documents": DOCUMENT_COLUMNS,
-    "facts": FACT_COLUMNS,
-    "performance_indicators": INDICATOR_COLUMNS,
-    "prose_amounts": PROSE_COLUMNS,
-    "validation_results": VALIDATION_COLUMNS,
-}
+# Column names and types per table, from the one declaration in pipelines.schema.
+COLUMN_TYPES: dict[str, dict[str, str]] = {t.name: t.types for t in schema.ALL_TABLES}
+TABLE_COLUMNS: dict[str, list[str]] = {t.name: t.column_names for t in schema.ALL_TABLES}
 
 # Tables whose rows belong to one document and leave when it is replaced or superseded.
-DOCUMENT_ROW_TABLES = ["facts", "performance_indicators", "prose_amounts", "validation_results"]
-SUPERSEDED_ROW_TABLES = ["facts", "performance_indicators", "prose_amounts"]
+DOCUMENT_ROW_TABLES = [t.name for t in schema.DOCUMENT_ROW_TABLES]
+SUPERSEDED_ROW_TABLES = [t.name for t in schema.ARCHIVED_TABLES]
 # Internal, not part of the data contract: a superseded document's rows of SUPERSEDED_ROW_TABLES,
 # moved here (same columns) so that forgetting the newer version can bring them back.
-ARCHIVE_TABLES = {table: f"{table}_superseded" for table in SUPERSEDED_ROW_TABLES}
+ARCHIVE_TABLES = {t.name: schema.archive_of(t).name for t in schema.ARCHIVED_TABLES}
 
 DIMENSION_TABLES = {
     # table: (code column in facts, {code length: level})
@@ -93,39 +53,51 @@ _OTHER_CODE_COLUMNS = {
     "econ_gov_code": ["func_code", "econ_dept_code"],
 }
 
-WAREHOUSE_TABLES = list(TABLE_COLUMNS) + list(DIMENSION_TABLES)
+WAREHOUSE_TABLES = [t.name for t in schema.PUBLIC_TABLES]
 
 
 def default_database_path() -> Path:
     """BUDGET_DUCKDB_PATH if set, else data/warehouse/budget.duckdb under the project root."""
-    configured = os.environ.get(DATABASE_PATH_ENV)
-    return Path(configured) if configured else DEFAULT_DATABASE_PATH
+    return Settings.from_env().database
 
 
 def schema_statements() -> list[str]:
-    statements = []
-    for table, columns in TABLE_COLUMNS.items():
-        types = COLUMN_TYPES[table]
-        missing = [c for c in columns if c not in types]
-        if missing:
-            raise RuntimeError(f"no warehouse type for {table} columns {missing}")
-        column_sql = [f"{c} {types[c]}" + (" PRIMARY KEY" if table == "documents" and c == "document_id" else "")
-                      for c in columns]
-        statements.append(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(column_sql)})")
-        if table in ARCHIVE_TABLES:
-            archive_sql = [f"{c} {types[c]}" for c in columns]
-            statements.append(f"CREATE TABLE IF NOT EXISTS {ARCHIVE_TABLES[table]} ({', '.join(archive_sql)})")
-    for table, (code_column, _) in DIMENSION_TABLES.items():
-        statements.append(
-            f"CREATE TABLE IF NOT EXISTS {table} ({code_column} VARCHAR PRIMARY KEY, "
-            "level VARCHAR, name VARCHAR, parent_code VARCHAR)"
-        )
-    return statements
+    """CREATE TABLE for every table of pipelines.schema (idempotent)."""
+    return [statement for table in schema.ALL_TABLES for statement in schema.create_statements(table)]
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for statement in schema_statements():
+    """Create missing tables, add columns a warehouse written by an older version lacks (v1 -> v2:
+    they are appended, filled with NULL until the document is ingested again), and (re)write every
+    table and column comment."""
+    existing = _existing_columns(con)
+    statements = []
+    for table in schema.ALL_TABLES:
+        have = existing.get(table.name)
+        if have is None:
+            statements += schema.create_statements(table)
+        else:
+            statements += [f"ALTER TABLE {table.name} ADD COLUMN {c.name} {c.type}"
+                           for c in table.columns if c.name not in have]
+        if have is None or any(c.name not in have for c in table.columns) or not _commented(con, table):
+            statements += schema.comment_statements(table)
+    for statement in statements:
         con.execute(statement)
+
+
+def _existing_columns(con) -> dict[str, set[str]]:
+    columns: dict[str, set[str]] = {}
+    for table, column in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' "
+            "AND database_name = current_database()").fetchall():
+        columns.setdefault(table, set()).add(column)
+    return columns
+
+
+def _commented(con, table: schema.Table) -> bool:
+    row = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main' "
+                      "AND database_name = current_database()", [table.name]).fetchall()
+    return bool(row and row[0][0] == table.comment)
 
 
 def prepare_database_path(path: str | Path) -> Path:
@@ -136,8 +108,6 @@ def prepare_database_path(path: str | Path) -> Path:
     return path
 
 
-LOCK_TIMEOUT_ENV = "BUDGET_DB_LOCK_TIMEOUT"
-DEFAULT_LOCK_TIMEOUT = 120.0  # seconds
 LOCK_RETRY_SECONDS = 0.5
 
 
@@ -147,8 +117,7 @@ class WarehouseLockedError(RuntimeError):
 
 def lock_timeout() -> float:
     """BUDGET_DB_LOCK_TIMEOUT seconds if set, else 120."""
-    configured = os.environ.get(LOCK_TIMEOUT_ENV)
-    return float(configured) if configured else DEFAULT_LOCK_TIMEOUT
+    return Settings.from_env().lock_timeout
 
 
 def _is_lock_error(error: Exception) -> bool:
@@ -264,7 +233,7 @@ def load_document(
         "validation_results": _staged(validation, VALIDATION_COLUMNS, "validation_results"),
     }
     _check_document_ids(info.document_id, frames)
-    with _transaction(con):
+    with transaction(con):
         previous_rows = con.execute(
             "SELECT status, ingested_at FROM documents WHERE document_id = ?", [info.document_id]
         ).fetchall()
@@ -296,12 +265,12 @@ def record_failure(
     ensure_schema(con)
     info = DocumentInfo(document_id=document_id, source_path=str(source_path), sha256=sha256,
                         pages=pages)
-    with _transaction(con):
+    with transaction(con):
         _upsert_document(con, info, STATUS_FAILED, error or "unknown error", datetime.now())
         _delete_document_rows(con, document_id, DOCUMENT_ROW_TABLES + list(ARCHIVE_TABLES.values()))
 
 
-class _transaction:
+class transaction:
     """BEGIN … COMMIT, ROLLBACK on any error."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
@@ -323,7 +292,9 @@ def _upsert_document(con, info: DocumentInfo, status: str, error: str | None, in
     values = {
         "document_id": info.document_id, "source_path": info.source_path, "sha256": info.sha256,
         "pages": info.pages, "unit_name": info.unit_name, "supervisor": info.supervisor,
-        "fiscal_year": info.fiscal_year, "doc_kind": info.doc_kind,
+        "fiscal_year": info.fiscal_year, "doc_kind": info.doc_kind, "unit_key": info.unit_key,
+        "region": info.region,
+        "amount_coverage": None if info.amount_coverage is None else format(info.amount_coverage, "f"),
         "amount_unit": info.amount_unit, "status": status, "error": error,
         "ingested_at": ingested_at,
     }
@@ -483,6 +454,11 @@ def _check_document_ids(document_id: str, frames: dict[str, pd.DataFrame]) -> No
                              f"not {document_id}")
 
 
+def insert_rows(con, table: str, frame: pd.DataFrame) -> None:
+    """Insert a frame's rows (contract columns, exact decimals) into ``table``."""
+    _insert_frame(con, table, _staged(frame, TABLE_COLUMNS[table], table))
+
+
 def _insert_frame(con, table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
@@ -557,7 +533,7 @@ def forget_document(con: duckdb.DuckDBPyConnection, path_or_document_id: str) ->
         from pipelines.ingest import file_sha256  # local: keeps this module free of PDF imports
         ids |= {row[0] for row in con.execute(
             "SELECT document_id FROM documents WHERE sha256 = ?", [file_sha256(key)]).fetchall()}
-    with _transaction(con):
+    with transaction(con):
         groups = set()
         for document_id in sorted(ids):
             row = con.execute(f"SELECT unit_name, fiscal_year, doc_kind, {HAS_TABLES_SQL} FROM documents "

@@ -42,21 +42,14 @@ print(pages)
 
 PIPELINE = r"""
 import json, sys
-from pipelines.ingest import (build_facts, build_indicators, build_prose_amounts, extract_document,
-                              validate_document)
 from pipelines.model import DocumentError
+from pipelines.process import process_document
 facts = 0
 for path in json.loads(sys.argv[1]):
     try:
-        doc = extract_document(path)
+        facts += len(process_document(path).facts)
     except DocumentError as exc:
         print(f"failed: {exc}", file=sys.stderr)
-        continue
-    f = build_facts(doc)
-    i = build_indicators(doc)
-    p = build_prose_amounts(doc)
-    validate_document(doc, f, i, p)
-    facts += len(f)
 print(facts)
 """
 

@@ -13,16 +13,13 @@ SEED_TEXT = SHARED / "seed" / "000_7f9e754d246d6c25.txt"
 
 
 def process(path):
-    """Run every domain stage on one file, as the Dagster assets do."""
-    from pipelines.ingest import (
-        build_facts, build_indicators, build_prose_amounts, extract_document, validate_document,
-    )
+    """Run every domain stage on one file, in pipelines.process's order, keeping the extraction."""
+    from pipelines.ingest import extract_document
+    from pipelines.process import derive
 
     doc = extract_document(path)
-    facts = build_facts(doc)
-    indicators = build_indicators(doc)
-    prose = build_prose_amounts(doc)
-    return doc, facts, indicators, prose, validate_document(doc, facts, indicators, prose)
+    result = derive(doc)
+    return doc, result.facts, result.indicators, result.prose, result.validation
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from assets.schedules import publication_season_schedule
 from assets.sensors import landing_folder_sensor
 from conftest import SAMPLE_PDF
 from pipelines import landing
+from pipelines.settings import LANDING_DIR_ENV
 
 
 def tick(cursor, instance):
@@ -23,7 +24,7 @@ def test_sensor_requests_new_files_once(tmp_path, monkeypatch):
         pytest.skip("no sample PDF")
     folder = tmp_path / "raw"
     (folder / "2024").mkdir(parents=True)
-    monkeypatch.setenv(landing.LANDING_DIR_ENV, str(folder))
+    monkeypatch.setenv(LANDING_DIR_ENV, str(folder))
     with dg.instance_for_test() as instance:
         empty = tick(None, instance)
         assert not empty.run_requests and "no new PDF" in empty.skip_reason.skip_message
@@ -51,7 +52,7 @@ def test_sensor_reports_a_file_without_year(tmp_path, monkeypatch):
     folder = tmp_path / "raw"
     folder.mkdir()
     (folder / "scan.pdf").write_bytes(b"not a pdf")
-    monkeypatch.setenv(landing.LANDING_DIR_ENV, str(folder))
+    monkeypatch.setenv(LANDING_DIR_ENV, str(folder))
     with dg.instance_for_test() as instance:
         result = tick(None, instance)
         assert not result.run_requests

@@ -6,6 +6,7 @@ import pytest
 
 from assets.partitions import budget_year_partitions
 from pipelines import ingest, landing
+from pipelines.settings import LANDING_DIR_ENV
 from conftest import SAMPLE_PDF
 from test_materialize import BAD_PDF_BYTES, query, run
 
@@ -33,13 +34,14 @@ def test_year_partition_alone_then_incremental(tmp_path, monkeypatch):
     landing_folder = tmp_path / "raw" / "nested"
     landing_folder.mkdir(parents=True)
     shutil.copy(SAMPLE_PDF, landing_folder / SAMPLE_PDF.name)
-    monkeypatch.setenv(landing.LANDING_DIR_ENV, str(tmp_path / "raw"))
+    monkeypatch.setenv(LANDING_DIR_ENV, str(tmp_path / "raw"))
     database = tmp_path / "budget.duckdb"
 
     def parsed(result) -> int:
         """Documents the extraction step parsed in this run (it runs each file in a worker process)."""
-        return sum(int(m.metadata["documents"].value) + int(m.metadata["failed"].value)
-                   for m in result.asset_materializations_for_node("extracted_tables"))
+        return sum(int(m.metadata["processed"].value)
+                   for m in result.asset_materializations_for_node("warehouse_tables")
+                   if m.asset_key == dg.AssetKey("documents"))
 
     # another year's partition: the 2024 file is not part of it
     other = run([], database, partition="2025")  # no paths: the landing folder

@@ -21,27 +21,27 @@ class FakeTerminal(io.StringIO):
 def test_progress_line_on_a_terminal():
     terminal = FakeTerminal()
     line = progress.ProgressLine(terminal)
-    line("extracting", "data/raw/a.pdf", 1, 3, 1, 0)
-    line("loading", "data/raw/b.pdf", 2, 3, 1, 1)
+    line("processing", "data/raw/a.pdf", 1, 3, 1, 0)
+    line("processing", "data/raw/b.pdf", 2, 3, 1, 1)
     line.clear()
     text = terminal.getvalue()
     assert text.startswith("\r\x1b[K") and "\n" not in text  # one line, rewritten in place
-    assert "extracting 1/3: 1 read, 0 failed  data/raw/a.pdf" in text
-    assert "loading 2/3: 1 loaded, 1 failed  data/raw/b.pdf" in text
+    assert "processing 1/3: 1 loaded, 0 failed  data/raw/a.pdf" in text
+    assert "processing 2/3: 1 loaded, 1 failed  data/raw/b.pdf" in text
     assert text.endswith("\r\x1b[K")
 
 
 def test_no_progress_line_when_not_a_terminal():
     stream = io.StringIO()
     line = progress.ProgressLine(stream)
-    line("extracting", "a.pdf", 1, 1, 1, 0)
+    line("processing", "a.pdf", 1, 1, 1, 0)
     line.clear()
     assert stream.getvalue() == ""
 
 
 def test_report_without_hook_does_nothing():
     assert progress.hook is None  # the UI and sensor runs: no CLI has set it
-    progress.report("loading", "a.pdf", 1, 1, 1, 0)
+    progress.report("processing", "a.pdf", 1, 1, 1, 0)
 
 
 @pytest.fixture
@@ -73,10 +73,10 @@ def test_cli_updates_progress_while_it_runs(tmp_path, two_files, monkeypatch):
     assert cli.main(["ingest", str(two_files), "--db", str(tmp_path / "t.duckdb")]) == 1
     assert progress.hook is None  # reset after the run
     stages = [(stage, done, total) for stage, _, done, total, _, _ in seen]
-    assert stages == [("extracting", 1, 2), ("extracting", 2, 2), ("loading", 1, 2), ("loading", 2, 2)]
+    assert stages == [("processing", 1, 2), ("processing", 2, 2)]
     assert seen[-1][4:] == (1, 1)  # 1 loaded, 1 failed
     output = terminal.getvalue()
-    assert "loading 2/2: 1 loaded, 1 failed" in output
+    assert "processing 2/2: 1 loaded, 1 failed" in output
     summary = output[output.rindex("\r\x1b[K") + len("\r\x1b[K"):]  # after the cleared line
     assert summary.startswith("loaded ") and "Totals: 1 loaded, 1 failed" in summary
 
@@ -84,6 +84,6 @@ def test_cli_updates_progress_while_it_runs(tmp_path, two_files, monkeypatch):
 def test_cli_without_terminal_prints_no_progress(tmp_path, two_files, capsys):
     assert cli.main(["ingest", str(two_files), "--db", str(tmp_path / "t.duckdb")]) == 1
     output = capsys.readouterr().out
-    assert "\r" not in output and "extracting" not in output and "\x1b" not in output
+    assert "\r" not in output and "processing" not in output and "\x1b" not in output
     assert "Totals: 1 loaded, 1 failed" in output
     assert output.splitlines()[0].startswith(("failed ", "loaded "))  # per-document lines first

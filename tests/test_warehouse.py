@@ -102,7 +102,7 @@ def test_schema_follows_model_column_order(con):
 
 def test_default_path_is_overridable(monkeypatch, tmp_path):
     monkeypatch.delenv(warehouse.DATABASE_PATH_ENV, raising=False)
-    assert warehouse.default_database_path() == warehouse.PROJECT_ROOT / "data/warehouse/budget.duckdb"
+    assert warehouse.default_database_path() == warehouse.DEFAULT_DATABASE_PATH
     monkeypatch.setenv(warehouse.DATABASE_PATH_ENV, str(tmp_path / "x.duckdb"))
     assert warehouse.default_database_path() == tmp_path / "x.duckdb"
 
