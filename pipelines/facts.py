@@ -13,7 +13,7 @@ from pipelines.vocabulary import (
 )
 
 # internal columns kept next to the contract's: row position and ordinal depth feed the checks
-INTERNAL_COLUMNS = ["row_index", "ordinal"]
+INTERNAL_COLUMNS = ["row_index", "ordinal", "segment", "parent_row_no"]
 _ORDINAL_KIND = [
     (re.compile(r"^[一二三四五六七八九十]+[、．.]"), 1),
     (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), 2),
@@ -186,8 +186,49 @@ def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, 
                 "row_path": item,
                 "row_index": row_index,
                 "ordinal": _ordinal_level(raw) if raw else None,
+                "segment": col.segment,
+                "parent_row_no": None,
             })
+    _assign_tree(facts)
     return facts
+
+
+def _depth(fact: dict) -> int | None:
+    """How deep a row sits in its table's printed hierarchy: 0 for a total, 1..3 for 类/款/项 codes
+    (or ordinals 一、 / （一） / 其中), None when the row shows no level."""
+    if fact["is_total"]:
+        return 0
+    code = fact["func_code"] or fact["econ_dept_code"] or fact["econ_gov_code"]
+    if code:
+        return {3: 1, 5: 2, 7: 3}.get(len(code), 3)
+    return fact["ordinal"]
+
+
+def _assign_tree(facts: list[dict]) -> None:
+    """parent_row_no and row_path from the row order and each row's level, per label segment (the
+    two sides of a summary table are two trees)."""
+    rows: dict[tuple[int, int], list[dict]] = {}
+    for fact in facts:
+        rows.setdefault((fact["segment"], fact["row_index"]), []).append(fact)
+    stacks: dict[int, list[tuple[int, int, str]]] = {}
+    for (segment, row_index), row_facts in sorted(rows.items()):
+        first = row_facts[0]
+        depth = _depth(first)
+        stack = stacks.setdefault(segment, [])
+        label = first["item"] or ""
+        if depth is None or depth == 0:
+            parent = None
+            if depth == 0:
+                stack.clear()
+        else:
+            while stack and stack[-1][0] >= depth:
+                stack.pop()
+            parent = stack[-1] if stack else None
+            stack.append((depth, first["row_no"], (parent[2] + " / " if parent else "") + label))
+        path = (parent[2] + " / " + label) if parent and label else (label or None)
+        for fact in row_facts:
+            fact["parent_row_no"] = parent[1] if parent else None
+            fact["row_path"] = path
 
 
 def build_facts(doc: ExtractedDocument) -> pd.DataFrame:
@@ -198,7 +239,7 @@ def build_facts(doc: ExtractedDocument) -> pd.DataFrame:
     if not rows:
         return empty_frame(FACT_COLUMNS + INTERNAL_COLUMNS)
     frame = pd.DataFrame(rows, columns=FACT_COLUMNS + INTERNAL_COLUMNS)
-    for column in ("fiscal_year", "page", "row_no", "row_index"):
+    for column in ("fiscal_year", "page", "row_no", "row_index", "parent_row_no"):
         frame[column] = frame[column].astype("Int64")
     frame["is_total"] = frame["is_total"].astype(bool)
     return frame

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pipelines.extract import assemble, read_pages
+from pipelines.read.pages import read_pages
+from pipelines.read.stitch import assemble
 from pipelines.facts import build_facts
 from pipelines.indicators import build_indicators
 from pipelines.model import (
@@ -53,6 +54,7 @@ def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDoc
     doc = assemble(info, reads, page_texts=triage.page_texts)
     parsed = {r.number for r in reads}
     # prose of the pages pdfplumber did not need: pypdfium2 already read them
+    doc.page_texts = list(triage.page_texts)
     doc.prose_pages = sorted(doc.prose_pages + [
         (i + 1, text) for i, text in enumerate(triage.page_texts) if i + 1 not in parsed])
     return doc

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pipelines.extract import YEAR_KIND_PATTERN
+from pipelines.read.metadata import YEAR_KIND_PATTERN
 from pipelines.vocabulary import compact
 from pipelines.model import DocumentError
 from pipelines.triage import triage_pdf

@@ -54,6 +54,8 @@ class ExtractedTable:
     ruled_columns: int = 0  # how many ruled columns its first page has
     regions: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
     # (page, bbox in pdfplumber coordinates: x0, top, x1, bottom) of each ruled piece of the table
+    repeated_rows: list[list[Cell]] = field(default_factory=list)
+    # rows printed again on a continuation page (a 合计 under the repeated header): facts only once
 
 
 @dataclass
@@ -73,6 +75,7 @@ class ExtractedDocument:
     performance_forms: list[PerformanceForm]
     prose_pages: list[tuple[int, str]]  # (1-based page, text) of pages that are prose, not tables
     titles_in_text: list[str] = field(default_factory=list)  # budget table titles seen in the text
+    page_texts: list[str] = field(default_factory=list)  # every page's text by pypdfium2 (triage)
 
 
 DOCUMENT_COLUMNS = schema.DOCUMENTS.column_names

@@ -21,6 +21,7 @@ import pandas as pd
 from pipelines.ingest import (
     build_facts, build_indicators, build_prose_amounts, extract_document, validate_document,
 )
+from pipelines.completeness import Completeness, measure_completeness
 from pipelines.model import DocumentInfo, ExtractedDocument
 
 
@@ -42,6 +43,7 @@ class DocumentResult:
     validation: pd.DataFrame
     tables: list[TableSummary] = field(default_factory=list)
     titles_in_text: list[str] = field(default_factory=list)
+    completeness: Completeness | None = None
     seconds: float = 0.0
 
     @property
@@ -54,11 +56,14 @@ def derive(doc: ExtractedDocument) -> DocumentResult:
     facts = build_facts(doc)
     indicators = build_indicators(doc)
     prose = build_prose_amounts(doc)
-    validation = validate_document(doc, facts, indicators, prose)
+    completeness = measure_completeness(doc, facts, indicators)
+    doc.info.amount_coverage = completeness.coverage
+    validation = validate_document(doc, facts, indicators, prose, completeness)
     counts = facts.groupby(["table_code"]).size().to_dict() if len(facts) else {}
     tables = [TableSummary(t.table_code, t.title, list(t.pages), int(counts.get(t.table_code, 0)))
               for t in doc.tables]
-    return DocumentResult(doc.info, facts, indicators, prose, validation, tables, list(doc.titles_in_text))
+    return DocumentResult(doc.info, facts, indicators, prose, validation, tables, list(doc.titles_in_text),
+                          completeness)
 
 
 def process_document(path: str | Path, *, max_pages: int = 2000) -> DocumentResult:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MONEY = "DECIMAL(18,2)"
-MONEY_YUAN = "DECIMAL(20,2)"
+# Amounts keep every printed decimal: Beijing prints 万元 with six (9,616.338314 万元 = 96,163,383.14 元),
+# so the contract's DECIMAL(18,2) is widened to six decimals (a project reading, see docs/warehouse.md).
+MONEY = "DECIMAL(24,6)"
+MONEY_YUAN = "DECIMAL(24,6)"
 
 
 @dataclass(frozen=True)

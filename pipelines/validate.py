@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pandas as pd
 import yaml
 
+from pipelines.completeness import record_findings
 from pipelines.money import parse_amount
 from pipelines.model import UNIT_TO_YUAN, VALIDATION_COLUMNS, ExtractedDocument, empty_frame
 from pipelines.vocabulary import VOCAB_DIR
@@ -380,8 +381,10 @@ def check_columns_mapped(doc: ExtractedDocument, findings: Findings) -> None:
 
 
 def validate_document(doc: ExtractedDocument, facts: pd.DataFrame, indicators: pd.DataFrame,
-                      prose: pd.DataFrame) -> pd.DataFrame:
+                      prose: pd.DataFrame, completeness=None) -> pd.DataFrame:
     findings = Findings(doc.info.document_id)
+    if completeness is not None:
+        record_findings(completeness, findings)
     check_columns_mapped(doc, findings)
     if not facts.empty:
         check_rows(facts, findings)

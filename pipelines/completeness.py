@@ -1,0 +1,199 @@
+"""Nothing lost silently: the amounts printed on every table page, read independently of the table
+extraction, against what the page's facts hold.
+
+    measure_completeness(doc, facts, indicators) -> Completeness
+
+The independent reading is pypdfium2's text of the page (triage has it already, so nothing is
+parsed twice). A printed amount is a number with a decimal point or thousands separators
+(1,234.56 / 82,000.00 / 0.90 / 9,616.338314); bare integers (years, codes, page numbers) never
+count, nor percentages, nor amounts that belong to a sentence (followed by 万元 / 元 / 亿元, or on a
+line of running prose). A table page is a page that prints such an amount outside prose, or a page
+a table was read from.
+
+Each table page yields one ``completeness.page_amounts`` finding: passed when every printed amount
+is matched (as a multiset of exact decimals) by a fact of that page or by a number the page's
+performance forms state (an indicator's target value); otherwise it lists the amounts that did
+not become facts. A table page with printed amounts and no fact at all is an error; a partial page
+is a warning. Facts whose amount is not printed on their page at all (``completeness.fact_printed``)
+would be invented numbers: always an error.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+
+from pipelines.model import ExtractedDocument
+from pipelines.money import parse_amount
+
+# an amount as a table prints it; not glued to other digits, dots or commas; not a percentage
+TABLE_AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d]|[.,]\d)")
+# any number, for the reverse check (a fact may come from a bare integer cell such as 0 or 1200)
+ANY_NUMBER = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]|[.,]\d)")
+_PROSE_AFTER = re.compile(r"\s*(?:万元|亿元|元|万|%|％|‰|个|人|辆|次|倍|平方米|公里|户|项|年|月|日)")
+_SENTENCE_MARKS = re.compile(r"[，。；：]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+SHOWN_MISSING = 20  # amounts listed in one finding
+
+
+@dataclass
+class PageCompleteness:
+    page: int
+    printed: int
+    matched: int
+    missing: list[str] = field(default_factory=list)  # tokens as printed, in reading order
+    facts: int = 0
+
+
+@dataclass
+class Completeness:
+    pages: list[PageCompleteness]
+    invented: list[tuple[int, Decimal]]  # (page, amount) of facts not printed on their page
+
+    @property
+    def printed(self) -> int:
+        return sum(p.printed for p in self.pages)
+
+    @property
+    def matched(self) -> int:
+        return sum(p.matched for p in self.pages)
+
+    @property
+    def coverage(self) -> Decimal | None:
+        if not self.printed:
+            return None
+        return (Decimal(self.matched) / Decimal(self.printed)).quantize(Decimal("0.0001"))
+
+
+def decimal_value(token: str) -> Decimal | None:
+    try:
+        return Decimal(token.replace(",", "").replace("−", "-")).normalize()
+    except InvalidOperation:
+        return None
+
+
+def _is_prose_line(line: str) -> bool:
+    """A line of running text: sentence punctuation and a run of words, not a row of cells."""
+    return bool(_SENTENCE_MARKS.search(line)) and len(_CJK.findall(line)) >= 12
+
+
+def printed_amounts(text: str) -> list[str]:
+    """Amount tokens a table prints on a page, in reading order (prose amounts left out)."""
+    tokens = []
+    text = text or ""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        start, offset = offset, offset + len(line)
+        if _is_prose_line(line):
+            continue
+        matches = list(TABLE_AMOUNT.finditer(line))
+        for match in matches:
+            # the unit may be on the next line: a sentence wrapped after its number
+            if _PROSE_AFTER.match(text, start + match.end()):
+                continue
+            glued = match.start() > 0 and _CJK.match(line[match.start() - 1])
+            if glued and len(matches) == 1:
+                continue  # 预算支出18330.37 (万元 on the next line): a sentence, not a cell
+            tokens.append(match.group(0))
+    return tokens
+
+
+def _values_by_page(pages, amounts) -> dict[int, Counter]:
+    by_page: dict[int, Counter] = {}
+    for page, amount in zip(pages, amounts):
+        if page is None or pd.isna(page) or amount is None:
+            continue
+        value = amount if isinstance(amount, Decimal) else decimal_value(str(amount))
+        if value is None or not value.is_finite():
+            continue
+        by_page.setdefault(int(page), Counter())[value.normalize()] += 1
+    return by_page
+
+
+def _indicator_values(indicators: pd.DataFrame) -> dict[int, Counter]:
+    """Numbers printed in the forms' 指标值 cells (every number of the text, as printed)."""
+    by_page: dict[int, Counter] = {}
+    if indicators is None or indicators.empty:
+        return by_page
+    for page, text in zip(indicators["page"], indicators["target_text"]):
+        if page is None or pd.isna(page) or not isinstance(text, str):
+            continue
+        for token in ANY_NUMBER.findall(text):
+            if (value := decimal_value(token)) is not None:
+                by_page.setdefault(int(page), Counter())[value] += 1
+    return by_page
+
+
+def _repeated_values(doc: ExtractedDocument) -> dict[int, Counter]:
+    """Amounts of rows a table prints again (read once, where the table starts)."""
+    by_page: dict[int, Counter] = {}
+    for table in doc.tables:
+        for row in table.repeated_rows:
+            for cell in row:
+                if (value := parse_amount(cell.text)) is not None:
+                    by_page.setdefault(cell.page, Counter())[value.normalize()] += 1
+    return by_page
+
+
+def measure_completeness(doc: ExtractedDocument, facts: pd.DataFrame,
+                         indicators: pd.DataFrame | None = None) -> Completeness:
+    texts = doc.page_texts
+    fact_values = _values_by_page(facts["page"], facts["amount"]) if len(facts) else {}
+    form_values = _indicator_values(indicators)
+    for page, values in _repeated_values(doc).items():
+        form_values.setdefault(page, Counter()).update(values)
+    table_pages = {p for t in doc.tables for p in t.pages} | set(fact_values)
+    pages: list[PageCompleteness] = []
+    for number, text in enumerate(texts, start=1):
+        tokens = printed_amounts(text)
+        if not tokens and number not in table_pages:
+            continue
+        available = fact_values.get(number, Counter()) + form_values.get(number, Counter())
+        matched, missing = 0, []
+        for token in tokens:
+            value = decimal_value(token)
+            if value is not None and available[value] > 0:
+                available[value] -= 1
+                matched += 1
+            else:
+                missing.append(token)
+        pages.append(PageCompleteness(number, len(tokens), matched, missing,
+                                      sum(fact_values.get(number, Counter()).values())))
+    return Completeness(pages, _invented(texts, fact_values))
+
+
+def _invented(texts: list[str], fact_values: dict[int, Counter]) -> list[tuple[int, Decimal]]:
+    """Facts whose amount is not printed on their page (as many times as facts carry it)."""
+    invented = []
+    for page, values in sorted(fact_values.items()):
+        text = texts[page - 1] if 1 <= page <= len(texts) else ""
+        printed = Counter(v for v in (decimal_value(t) for t in ANY_NUMBER.findall(text)) if v is not None)
+        for value, count in sorted(values.items()):
+            invented += [(page, value)] * max(0, count - printed[value])
+    return invented
+
+
+def record_findings(result: Completeness, findings) -> None:
+    """One completeness.page_amounts row per table page, one completeness.fact_printed row per
+    document (``findings``: a pipelines.validate.Findings)."""
+    for page in result.pages:
+        location = f"第{page.page}页"
+        if not page.missing:
+            message = f"第{page.page}页印有{page.printed}个表格金额，全部读入"
+        else:
+            shown = "、".join(page.missing[:SHOWN_MISSING]) + ("等" if len(page.missing) > SHOWN_MISSING else "")
+            nothing = page.facts == 0
+            message = (f"第{page.page}页印有{page.printed}个表格金额，{len(page.missing)}个未读入数据"
+                       + ("（本页未读出任何表格数据）" if nothing else "") + f"；未读入：{shown}")
+        findings.add("completeness.page_amounts", Decimal(page.printed), Decimal(page.matched), location,
+                     message, severity="error" if page.facts == 0 and page.missing else "warning",
+                     page=page.page, category="completeness")
+    invented = result.invented
+    shown = "、".join(f"第{p}页 {v:,}" for p, v in invented[:SHOWN_MISSING])
+    findings.add("completeness.fact_printed", Decimal(0), Decimal(len(invented)), "document",
+                 "每个数据的金额都印在其所在页" if not invented else
+                 f"{len(invented)}个数据的金额未印在其所在页（读取错误）；{shown}",
+                 severity="error", page=invented[0][0] if invented else None, category="completeness")

@@ -1,0 +1,30 @@
+"""What a printed cell is: an amount, a classification code, a total label."""
+from __future__ import annotations
+
+import re
+
+from pipelines.money import looks_like_amount
+from pipelines.vocabulary import compact
+
+CODE_PATTERN = re.compile(r"^\d{3}(?:\s*\d{1,2}){0,2}$")
+TOTAL_WORDS = ("合计", "总计", "小计")
+
+
+def is_amount_cell(text: str) -> bool:
+    """An amount, not a classification code such as 208 or 2080109."""
+    return looks_like_amount(text) and not CODE_PATTERN.match(text)
+
+
+def only_amounts(texts: list[str]) -> bool:
+    cells = [compact(t) for t in texts if compact(t)]
+    return bool(cells) and all(is_amount_cell(c) for c in cells)
+
+
+def no_amounts(texts: list[str]) -> bool:
+    cells = [compact(t) for t in texts if compact(t)]
+    return bool(cells) and not any(is_amount_cell(c) for c in cells)
+
+
+def is_total_label(texts: list[str]) -> bool:
+    first = next((compact(t) for t in texts if compact(t)), "")
+    return any(w in first for w in TOTAL_WORDS)
