@@ -28,13 +28,13 @@ import pandas as pd
 
 from pipelines.model import ExtractedDocument
 from pipelines.money import parse_amount
+from pipelines.read.cells import is_prose_line
 
 # an amount as a table prints it; not glued to other digits, dots or commas; not a percentage
 TABLE_AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d]|[.,]\d)")
 # any number, for the reverse check (a fact may come from a bare integer cell such as 0 or 1200)
 ANY_NUMBER = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]|[.,]\d)")
 _PROSE_AFTER = re.compile(r"\s*(?:万元|亿元|元|万|%|％|‰|个|人|辆|次|倍|平方米|公里|户|项|年|月|日)")
-_SENTENCE_MARKS = re.compile(r"[，。；：]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 SHOWN_MISSING = 20  # amounts listed in one finding
 
@@ -75,11 +75,6 @@ def decimal_value(token: str) -> Decimal | None:
         return None
 
 
-def _is_prose_line(line: str) -> bool:
-    """A line of running text: sentence punctuation and a run of words, not a row of cells."""
-    return bool(_SENTENCE_MARKS.search(line)) and len(_CJK.findall(line)) >= 12
-
-
 def printed_amounts(text: str) -> list[str]:
     """Amount tokens a table prints on a page, in reading order (prose amounts left out)."""
     tokens = []
@@ -87,7 +82,7 @@ def printed_amounts(text: str) -> list[str]:
     offset = 0
     for line in text.splitlines(keepends=True):
         start, offset = offset, offset + len(line)
-        if _is_prose_line(line):
+        if is_prose_line(line):
             continue
         matches = list(TABLE_AMOUNT.finditer(line))
         for match in matches:

@@ -62,49 +62,108 @@ class TableFamily:
     code: str
     sided: bool
     patterns: tuple[re.Pattern, ...]
+    headings: tuple[re.Pattern, ...] = ()
+    row_measures: bool = False
+
+    @property
+    def is_final(self) -> bool:
+        return self.code.startswith("final_")
 
 
 @lru_cache(maxsize=None)
 def table_families() -> tuple[TableFamily, ...]:
     return tuple(
-        TableFamily(entry["code"], bool(entry.get("sided")), tuple(re.compile(p) for p in entry["titles"]))
+        TableFamily(entry["code"], bool(entry.get("sided")), tuple(re.compile(p) for p in entry["titles"]),
+                    tuple(re.compile(p) for p in entry.get("headings", [])), bool(entry.get("row_measures")))
         for entry in _load("tables.yaml")["tables"]
     )
 
 
-_TITLE_NOISE = [
-    re.compile(r"^(?:公开|附)?表?\d{1,2}(?:[-—]\d{1,2})?(?:表|[:：.．、])[:：.．、]?"),  # 公开03表 / 表3 / 3. / 附表1-2
-    re.compile(r"^表[一二三四五六七八九十]+[:：.．、]?"),
-    re.compile(r"^[一二三四五六七八九十]+[、．.]"),
-    re.compile(r"^(?:20\d\d)年(?:度)?"),
-]
-_TITLE_OWNER = re.compile(r"^(?:区级|市级|省级|县级)?(?:预算单位|部门|单位)(?=.{2,}表)")
+@lru_cache(maxsize=None)
+def _title_rules() -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, ...], frozenset[str]]:
+    spec = _load("tables.yaml")
+    return (tuple(re.compile(p) for p in spec["sheet_codes"]), tuple(re.compile(p) for p in spec["prefixes"]),
+            frozenset(spec["ignore_titles"]))
+
+
+@dataclass(frozen=True)
+class Title:
+    printed: str  # as printed, whitespace removed
+    sheet_code: str | None  # 公开03表 / 预算01表 / 表一 … printed before the name
+    name: str  # without sheet code, year and owner words
+    family: TableFamily | None  # None: a table title no family knows
+    is_form: bool  # a performance-target form, read by pipelines.read.forms
+
+
+def _strip_sheet_code(title: str) -> tuple[str | None, str]:
+    sheet_codes, _, _ = _title_rules()
+    code = None
+    for _ in range(3):
+        for pattern in sheet_codes:
+            if (match := pattern.match(title)) and match.end() < len(title):
+                code = code or match.group(0)
+                title = title[match.end():]
+    return code, title
 
 
 def normalise_title(text: str) -> str:
+    """The name of a printed title: 公开03表：2025年部门收入总体情况表 -> 收入总体情况表."""
     title = normalise_quotes(compact(text).translate(_FULL_TO_HALF))
+    _, title = _strip_sheet_code(title)
+    _, prefixes, _ = _title_rules()
     for _ in range(3):
-        for pattern in _TITLE_NOISE:
+        for pattern in prefixes:
             title = pattern.sub("", title, count=1)
-    return _TITLE_OWNER.sub("", title, count=1)
+    return title
+
+
+_ENDS_LIKE_A_TITLE = re.compile(r"表(?:[(][^)]*[)])?$")
+
+
+def parse_title(text: str) -> Title | None:
+    """A printed line read as a table title, or None when it is not one (too long, a sentence, a
+    bare sheet code such as 公开02表, a generic word such as 部门预算表)."""
+    printed = compact(text)
+    if not (3 <= len(printed) <= 60) or "…" in printed or "..." in printed or "。" in printed:
+        return None
+    if sheet_code_of(printed):
+        return None
+    plain = normalise_quotes(printed.translate(_FULL_TO_HALF))
+    sheet_code, rest = _strip_sheet_code(plain)
+    if not _ENDS_LIKE_A_TITLE.search(plain) or not rest or rest == plain and sheet_code:
+        return None
+    name = normalise_title(printed)
+    if name in _title_rules()[2] or len(name) < 3:
+        return None
+    if is_performance_title(printed):
+        return Title(printed, sheet_code, name, None, True)
+    family = next((f for f in table_families() if any(p.search(name) for p in f.patterns)), None)
+    return Title(printed, sheet_code, name, family, False)
+
+
+def sheet_code_of(text: str) -> str | None:
+    """A line that is only a table number (公开02表, 表3, 表十一, 预算表12)."""
+    plain = normalise_quotes(compact(text).translate(_FULL_TO_HALF))
+    if re.fullmatch(r"(?:预算|公开|附)?表?\s*(?:\d{1,2}(?:[-—－]\d{1,2})?|[一二三四五六七八九十]+)\s*表?", plain) \
+            and ("表" in plain):
+        return plain
+    return None
+
+
+def family_for_heading(text: str) -> TableFamily | None:
+    """A section heading or lead sentence that names the untitled table below it."""
+    line = compact(text)
+    return next((f for f in table_families() if any(p.search(line) for p in f.headings)), None)
 
 
 def is_title_candidate(line: str) -> bool:
     """A short line that names a table (ends with 表, optionally a bracketed qualifier)."""
-    text = compact(line)
-    if not (3 <= len(text) <= 60) or "…" in text or "..." in text:
-        return False
-    return bool(re.search(r"表(?:[（(][^）)]*[）)])?$", text))
+    return parse_title(line) is not None
 
 
 def table_code_for_title(text: str) -> TableFamily | None:
-    title = normalise_title(text)
-    if is_performance_title(text):
-        return None
-    for family in table_families():
-        if any(p.search(title) for p in family.patterns):
-            return family
-    return None
+    title = parse_title(text)
+    return title.family if title is not None else None
 
 
 def is_performance_title(text: str) -> bool:
