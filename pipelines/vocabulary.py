@@ -183,8 +183,27 @@ class MeasureRule:
     under: frozenset[str]
 
 
+_WHEREOF = re.compile(r"^(?:其中[:：]?|含[:：])")
+_UNIT_SUFFIX = re.compile(r"[(](?:金额)?(?:单位[:：])?(?:万元|元)[)]$")
+
+
 def _measure_key(text: str) -> str:
     return normalise_quotes(normalise_header(text))
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    key: str  # normalised, year / 其中 / unit removed
+    year: int | None  # printed year (2024年)
+    whereof: bool  # printed as 其中：…: a part of its parent, never its parent's measure
+
+
+def header_cell(text: str) -> HeaderCell:
+    year, rest = split_year(normalise_header(text))
+    key = _measure_key(rest)
+    whereof = bool(_WHEREOF.match(key))
+    key = strip_ordinal(_WHEREOF.sub("", key))
+    return HeaderCell(_UNIT_SUFFIX.sub("", key), year, whereof)
 
 
 @lru_cache(maxsize=None)
@@ -199,45 +218,91 @@ def measure_rules() -> tuple[MeasureRule, ...]:
     )
 
 
-def measure_for_path(path: tuple[str, ...]) -> tuple[str | None, int | None]:
-    """Map a column's header path to (measure, fiscal_year printed in the path)."""
-    year = None
-    keys: list[str] = []
-    for cell in path:
-        cell_year, rest = split_year(normalise_header(cell))
-        year = cell_year or year
-        if rest:
-            keys.append(_measure_key(rest))
-    if not keys:
-        return None, year
+@lru_cache(maxsize=None)
+def _qualifiers() -> dict[str, str]:
+    spec = _load("measures.yaml")["qualifiers"]
+    return {_measure_key(word): kind for kind, words in spec.items() for word in words}
+
+
+@dataclass(frozen=True)
+class ColumnMeaning:
+    measure: str | None
+    year: int | None = None  # printed in the header (2025年)
+    year_offset: int | None = None  # -1 under 上年, 0 under 本年 / 当年
+    change: bool = False  # 增减变化: the column is a change, its measure gets the suffix _change
+
+
+def _leaf_measure(keys: list[str]) -> str | None:
     # a header cell broken over two ruled rows (单位预留机动经 / 费) reads as one
     for leaf, ancestors in ((keys[-1], set(keys[:-1])), ("".join(keys[-2:]), set(keys[:-2]))):
         for rule in measure_rules():
             if leaf in rule.leaf and (not rule.under or ancestors & rule.under):
-                return rule.measure, year
-    # A leaf such as 预算数 under a named measure (e.g. 机关运行经费 / 预算数): try the parent.
-    for depth in range(len(keys) - 2, -1, -1):
-        for rule in measure_rules():
-            if keys[depth] in rule.leaf and not rule.under and rule.measure != "total":
-                return rule.measure, year
-    return None, year
+                return rule.measure
+    return None
+
+
+def _plain_measure(key: str) -> str | None:
+    return next((r.measure for r in measure_rules() if key in r.leaf and not r.under), None)
+
+
+def column_meaning(path: tuple[str, ...]) -> ColumnMeaning:
+    """What an amount column holds, from its header path (top header cell first)."""
+    cells = [header_cell(c) for c in path if compact(c)]
+    year = next((c.year for c in reversed(cells) if c.year), None)
+    qualifiers = _qualifiers()
+    kinds = {qualifiers[c.key] for c in cells if c.key in qualifiers}
+    keys = [c.key for c in cells if c.key and c.key not in qualifiers]
+    offset = -1 if "prior_year" in kinds else (0 if "current_year" in kinds else None)
+    meaning = dict(year=year, year_offset=offset, change="change" in kinds)
+    if not keys:
+        return ColumnMeaning(None, **meaning)
+    measure = _leaf_measure(keys)
+    spec = _load("measures.yaml")
+    if measure in spec["fund_measures"]:
+        # 因公出国（境）费 / 一般公共预算 -> overseas_general_budget
+        parent = next((m for m in map(_plain_measure, reversed(keys[:-1])) if m in spec["composable"]), None)
+        if parent is not None:
+            measure = f"{parent}_{measure}"
+    if measure in (None, "total") and not cells[-1].whereof:
+        # a generic leaf (预算数, 金额) under a named measure (机关运行经费 / 预算数): the parent's
+        parent = next((m for m in map(_plain_measure, reversed(keys[:-1])) if m not in (None, "total")), None)
+        measure = parent or measure
+    return ColumnMeaning(measure, **meaning)
+
+
+def measure_for_path(path: tuple[str, ...]) -> tuple[str | None, int | None]:
+    """(measure, fiscal_year printed in the path) of a column's header path."""
+    meaning = column_meaning(path)
+    return meaning.measure, meaning.year
+
+
+@lru_cache(maxsize=None)
+def _row_measures() -> dict[str, str]:
+    spec = _load("measures.yaml")["row_measures"]
+    return {_measure_key(word): measure for measure, words in spec.items() for word in words}
+
+
+def row_measure_for_label(label: str | None) -> str | None:
+    """The measure a row label names in a table whose rows are its measures (三公 items)."""
+    if not label:
+        return None
+    return _row_measures().get(header_cell(label).key)
 
 
 def label_role(path: tuple[str, ...]) -> str | None:
-    """code / project_category / project_name / text for label columns; None for amount columns."""
+    """The role a header gives its column: code, unit_code, project_category, project_name, year,
+    ignore (printed but neither label nor money), text; None for an amount column."""
     spec = _load("measures.yaml")["label_columns"]
-    cells = [_measure_key(c) for c in path if c]
+    cells = [header_cell(c).key for c in path if compact(c)]
     if not cells:
         return None
     leaf = cells[-1]
+    for role in ("unit_code", "ignore", "year", "project_category", "project_name"):
+        if leaf in {_measure_key(w) for w in spec[role]}:
+            return role
     if leaf in spec["code"] or any("编码" in c or "代码" in c for c in cells):
         return "code"
-    if leaf in spec["project_category"]:
-        return "project_category"
-    if leaf in spec["project_name"]:
-        return "project_name"
-    measure, _ = measure_for_path(path)
-    if measure is not None:
+    if column_meaning(path).measure is not None:
         return None
     if leaf == "项目" or any(marker in leaf for marker in spec["text_markers"]):
         return "text"
@@ -256,3 +321,27 @@ def class_code_by_name() -> dict[str, str]:
 
 def class_code_for_label(label: str) -> str | None:
     return class_code_by_name().get(strip_ordinal(compact(label)))
+
+
+# ---------------------------------------------------------------- economic classes by name
+@lru_cache(maxsize=None)
+def _economic_names() -> dict[str, dict[str, list[str]]]:
+    """kind -> normalised name -> codes with that name."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for kind, column in (("econ_dept", "econ_dept_code"), ("econ_gov", "econ_gov_code")):
+        names: dict[str, list[str]] = {}
+        for code, printed in _load("economic.yaml")[kind].items():
+            for name in printed:
+                names.setdefault(_measure_key(name), []).append(str(code))
+        out[column] = names
+    return out
+
+
+def econ_code_for_label(label: str, kind: str, parent_code: str | None) -> str | None:
+    """The 经济分类 code a name stands for: a 类 (3 digits) at the top, a 款 only under its 类."""
+    codes = _economic_names()[kind].get(_measure_key(strip_ordinal(compact(label))), [])
+    if parent_code:
+        codes = [c for c in codes if len(c) == len(parent_code) + 2 and c.startswith(parent_code)]
+    else:
+        codes = [c for c in codes if len(c) == 3]
+    return codes[0] if len(codes) == 1 else None
