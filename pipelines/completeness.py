@@ -7,8 +7,8 @@ The independent reading is pypdfium2's text of the page (triage has it already, 
 parsed twice). A printed amount is a number with a decimal point or thousands separators
 (1,234.56 / 82,000.00 / 0.90 / 9,616.338314); bare integers (years, codes, page numbers) never
 count, nor percentages, nor amounts that belong to a sentence (followed by 万元 / 元 / 亿元, or on a
-line of running prose). A table page is a page that prints such an amount outside prose, or a page
-a table was read from.
+line of running prose). A table page is a page a table was read from, or one that prints rows of
+numbers outside prose (pipelines.triage.table_lines), whether or not the reader saw a table there.
 
 Each table page yields one ``completeness.page_amounts`` finding: passed when every printed amount
 is matched (as a multiset of exact decimals) by a fact of that page or by a number the page's
@@ -29,6 +29,7 @@ import pandas as pd
 from pipelines.model import ExtractedDocument
 from pipelines.money import parse_amount
 from pipelines.read.cells import is_prose_line
+from pipelines.triage import TABLE_LINES, table_lines
 
 # an amount as a table prints it; not glued to other digits, dots or commas; not a percentage
 TABLE_AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d]|[.,]\d)")
@@ -144,8 +145,8 @@ def measure_completeness(doc: ExtractedDocument, facts: pd.DataFrame,
     pages: list[PageCompleteness] = []
     for number, text in enumerate(texts, start=1):
         tokens = printed_amounts(text)
-        if not tokens and number not in table_pages:
-            continue
+        if number not in table_pages and (not tokens or table_lines(text) < TABLE_LINES):
+            continue  # no table here (a chart's axis labels are numbers too)
         available = fact_values.get(number, Counter()) + form_values.get(number, Counter())
         matched, missing = 0, []
         for token in tokens:

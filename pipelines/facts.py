@@ -63,8 +63,25 @@ def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, 
             node = _node_for(nodes, col.segment, row.index)
             facts.append(_fact(table, row, col, node, amount, unit, row_measures.get(row.index),
                                document_id, unit_name, doc_kind, fiscal_year))
+    _name_the_views(facts, columns)
     _one_identity_each(facts, printed)
     return facts
+
+
+def _name_the_views(facts: list[dict], columns: list[Column]) -> None:
+    """A summary side printing several classifications side by side (Xi'an: 支出功能分类 /
+    部门经济分类 / 政府经济分类, each with its own 本年支出合计): each view's rows are prefixed with
+    the view's printed header, so its totals stay distinct."""
+    headers: dict[int, str] = {}
+    for col in columns:
+        if col.role in ("text", "project_name") and col.segment not in headers and col.path:
+            headers[col.segment] = col.path[-1]
+    by_side: dict[str | None, set[int]] = defaultdict(set)
+    for fact in facts:
+        by_side[fact["side"]].add(fact["segment"])
+    for fact in facts:
+        if len(by_side[fact["side"]]) > 1 and fact["side"] is not None and (view := headers.get(fact["segment"])):
+            fact["row_path"] = f"{view} / {fact['row_path']}" if fact["row_path"] else view
 
 
 def _node_for(nodes: dict[tuple[int, int], Node], segment: int, index: int) -> Node | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from pipelines.columns import Column
 from pipelines.model import Cell, ExtractedTable
+from pipelines.money import parse_amount
 from pipelines.read.cells import CODE_NAME_PATTERN
 from pipelines.vocabulary import compact
 
@@ -89,6 +90,31 @@ def _move_overflow_to_previous(rows: list[PrintedRow], row: PrintedRow, column: 
             return
 
 
+_AMOUNT_CHARS = set("0123456789.,-")
+
+
+def _return_label_characters(row: PrintedRow, columns: list[Column]) -> None:
+    """A label wider than its cell runs over the amount beside it and the two interleave
+    (助0.00, 算0的.0项0 目): the characters of words go back to the label, the number stays."""
+    label_for: dict[int, Column] = {}
+    last_label = None
+    for col in columns:
+        if col.role in ("text", "project_name"):
+            last_label = col
+        elif col.role is None and last_label is not None and last_label.segment == col.segment:
+            label_for[col.index] = last_label
+    for index, label in label_for.items():
+        text = compact(row.cells[index].text)
+        if not text or parse_amount(text) is not None or not any(ch.isdigit() for ch in text):
+            continue
+        number = "".join(ch for ch in text if ch in _AMOUNT_CHARS)
+        words = "".join(ch for ch in text if ch not in _AMOUNT_CHARS)
+        if parse_amount(number) is None or not words:
+            continue
+        row.cells[index].text = number
+        row.cells[label.index].text = (row.cells[label.index].text or "") + words
+
+
 def read_rows(table: ExtractedTable, columns: list[Column]) -> list[PrintedRow]:
     groups: dict[int, list[Column]] = {}
     for col in columns:
@@ -100,6 +126,7 @@ def read_rows(table: ExtractedTable, columns: list[Column]) -> list[PrintedRow]:
     for position, row in enumerate(rows):
         for col in text_columns:
             _move_overflow_to_previous(rows[:position], row, col.index)
+        _return_label_characters(row, columns)
     for row in rows:
         _read_code_groups(row, groups, carried)
         _read_labels(row, columns)

@@ -300,6 +300,8 @@ def label_role(path: tuple[str, ...]) -> str | None:
     for role in ("unit_code", "ignore", "year", "project_category", "project_name"):
         if leaf in {_measure_key(w) for w in spec[role]}:
             return role
+    if any(marker in leaf for marker in spec["ignore_markers"]):
+        return "ignore"
     if leaf in spec["code"] or any("编码" in c or "代码" in c for c in cells):
         return "code"
     if column_meaning(path).measure is not None:

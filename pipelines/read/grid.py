@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from pipelines.money import looks_like_amount
 
+OVERFLOW_TAIL_MAX = 6  # characters a name can spill into the next cell
+
 
 @dataclass
 class GridCell:
@@ -130,7 +132,9 @@ def _rejoin_overflowing_text(table, origin, boxes) -> None:
                   and origin[a[0]][a[1]].row_span == 1 and origin[b[0]][b[1]].row_span == 1
                   # a number that fills its cell touches the rule too: amounts never overflow
                   and not looks_like_amount(origin[b[0]][b[1]].text)
-                  and not looks_like_amount(origin[a[0]][a[1]].text)]
+                  and not looks_like_amount(origin[a[0]][a[1]].text)
+                  # an overflow is a name's tail; a cell with much of its own text is its own
+                  and len("".join(origin[b[0]][b[1]].text.split())) <= OVERFLOW_TAIL_MAX]
     if not candidates:
         return
     x0, top, x1, bottom = table.bbox

@@ -83,10 +83,11 @@ class _Forms:
         titled_table = piece.title is not None and piece.title.family is not None
         continues = (self.last_was_form and not titled_table and self.forms
                      and grid.n_cols == len(self.forms[-1].rows[0]))
-        if not (is_performance_grid(grid) or continues):
+        form_title = piece.title is not None and piece.title.is_form
+        if not (is_performance_grid(grid) or form_title or continues):
             self.last_was_form = False
             return False
-        if any("项目名称" in compact(t) for r in range(min(3, grid.n_rows)) for t in grid.row_texts(r)):
+        if form_title or any("项目名称" in compact(t) for r in range(min(3, grid.n_rows)) for t in grid.row_texts(r)):
             self.forms.append(form_from_grid(grid, None))
         elif self.forms:
             self.forms[-1].rows.extend(form_from_grid(grid, None).rows)
@@ -107,7 +108,7 @@ def pieces_to_tables(pieces: list[Piece], forms: _Forms) -> list[ExtractedTable]
         current = start_table(piece, tables)
         tables.append(current)
         add_piece(current, piece)
-    return [t for t in tables if t.rows or t.note or t.table_code != UNCLASSIFIED]
+    return [t for t in tables if t.rows or t.note or not t.table_code.startswith(UNCLASSIFIED)]
 
 
 def continues(table: ExtractedTable, piece: Piece) -> bool:
@@ -160,7 +161,7 @@ def start_table(piece: Piece, tables: list[ExtractedTable]) -> ExtractedTable:
     grid = piece.grid
     family = piece.family
     code = family.code if family is not None else _unclassified_code(tables)
-    paths = header_paths(grid, piece.header_rows)
+    paths = repairs.mend_spilled_headers(header_paths(grid, piece.header_rows))
     headed, groups = logical_columns(grid, paths, piece.body_rows)
     title = piece.title.printed if piece.title is not None else (
         piece.captions[0] if piece.captions else "")
