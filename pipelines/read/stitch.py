@@ -3,20 +3,19 @@ table across pages (its repeated header rows dropped), then named row repairs.""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from pipelines.model import Cell, DocumentInfo, ExtractedDocument, ExtractedTable, PerformanceForm
 from pipelines.read.cells import is_amount_cell, is_total_label, no_amounts, only_amounts
 from pipelines.read.forms import form_from_grid, is_performance_grid
 from pipelines.read.grid import Grid, align_columns
-from pipelines.read.metadata import read_metadata, unit_named_in_prose
 from pipelines.read.pages import PageRead
 from pipelines.read.pieces import PageTable, header_paths, split_grid, with_wrapped_titles
 from pipelines.vocabulary import compact, is_title_candidate, label_role, table_code_for_title
 
 
-def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = ()) -> ExtractedDocument:
-    """Stitch parsed pages into logical tables and forms; ``page_texts`` is every page's text
-    (from triage), used for the cover and, failing captions, the unit named in the prose."""
+def assemble(info: DocumentInfo, reads: list[PageRead]) -> ExtractedDocument:
+    """Stitch parsed pages into logical tables and forms."""
     tables: list[ExtractedTable] = []
     forms: list[PerformanceForm] = []
     prose_pages: list[tuple[int, str]] = []
@@ -114,9 +113,8 @@ def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = 
             for line in page.lines:
                 if line.top >= (page.grids[-1].bbox[3] if page.grids else 0) and re.search(r"注[:：]|（注", line.text):
                     current.note = compact(line.text)
-    read_metadata(reads, tables, forms, info, list(page_texts[:3]))
-    if info.unit_name is None:
-        info.unit_name = unit_named_in_prose(page_texts)
+    units = Counter(t.unit for t in tables if t.unit)
+    info.amount_unit = units.most_common(1)[0][0] if units else None
     for table in tables:
         table.unit = table.unit or info.amount_unit
     return ExtractedDocument(info=info, tables=tables, performance_forms=forms, prose_pages=prose_pages,
