@@ -73,6 +73,12 @@ def area_prefix(name: str | None) -> tuple[Area, str] | None:
     return area, rest
 
 
+def is_area(name: str | None) -> bool:
+    """The name of an administrative area and nothing more (上海市普陀区, 烟台市, 江苏省)."""
+    found = area_prefix(name)
+    return found is not None and not found[1]
+
+
 def region_of(name: str | None) -> str | None:
     """The administrative area a unit's name starts with, in full (烟台市教育局 -> 山东省烟台市,
     中共江苏省委办公厅 -> 江苏省)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, SAMPLE_PDF
-from pipelines.model import Cell, PerformanceForm
+from pipelines.model import Cell, ExtractedTable, PerformanceForm
 from pipelines.read.metadata import printed_year, read_metadata
 from pipelines.units import region_of, unit_key
 
@@ -130,6 +130,16 @@ def test_without_a_title_the_kind_printed_most_often_decides():
     assert printed_year(["预算01表 收支总表\n金额单位：万元"]) is None  # never guessed
 
 
+def test_final_accounts_tables_without_a_title_or_kind_phrase_are_final_accounts():
+    pages = ["公开01表\n收入支出决算总表\n部门：佛山市轨道交通局 单位：万元\n年初预算数 本年收入",
+             "公开02表\n收入决算表\n2019年度", "一般公共预算财政拨款支出决算表"]
+    assert read_metadata(pages).doc_kind == "部门决算"
+    final_table = ExtractedTable("income", "2019年度收入决算表", "万元", [1], [])
+    assert read_metadata(["收入决算表\n预算数 决算数"], tables=[final_table]).doc_kind == "部门决算"
+    budget = ["预算01表 收支总表", "预算02表 收入总表", "上年决算数 预算数", "收支预算总表"]
+    assert read_metadata(budget).doc_kind == "部门预算"
+
+
 @pytest.mark.parametrize("cover, kind, unit", [
     ("2026 年深圳市医疗保障局（本级）部\n门预算", "部门预算", "深圳市医疗保障局（本级）"),  # split over lines
     ("2026 年度\n福州市民政局(本级)\n单位预算", "单位预算", "福州市民政局(本级)"),
@@ -165,6 +175,11 @@ def test_letter_spaced_label_and_a_unit_line_per_table():
     meta = read_metadata(["江苏省2018年度\n省级部门预算公开报表\n部 门:中共江苏省委办公厅\n 江苏省财政厅印制",
                           "部门：中共江苏省委办公厅 单位：万元"])
     assert (meta.unit_name, meta.region, meta.unit_key) == ("中共江苏省委办公厅", "江苏省", "江苏省委办公厅")
+
+
+def test_an_area_or_a_header_after_a_label_is_no_unit():
+    meta = read_metadata(["部门：烟台市 单位：万元\n单位名称 合计\n部门名称 小计"])
+    assert (meta.unit_name, meta.unit_key, meta.region) == (None, None, None)
 
 
 # ---------------------------------------------------------------- supervisor

@@ -4,8 +4,8 @@ Where each comes from (docs/metadata.md has the reasoning):
   fiscal_year, doc_kind  the title on the document's first page with text (`2026年度福州市民政局(本级)单位预算`,
                          `上海市普陀区财政局2024年度部门决算`, a title split over lines read as one); without a
                          title, the year-and-kind phrase the document prints most often (2026年部门预算).
-                         Only a title or a majority of such phrases makes a document a 决算: a budget's prose
-                         mentions 决算 often (上年决算数), never as its own kind.
+                         Only the title, or without one final-accounts tables or a majority of such phrases,
+                         makes a document a 决算: a budget's prose mentions 决算 often (上年决算数).
   unit_name              the name printed most often after a unit label (部门（单位）：…, 部门名称 | …); else
                          the title's; else the organisation opening the prose's sentences.
   supervisor             the 主管部门 after an explicit label (预算主管部门：…, a form's 主管部门 cell), never
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipelines.model import ExtractedTable, PerformanceForm
-from pipelines.units import region_of, unit_key
+from pipelines.units import is_area, region_of, unit_key
 from pipelines.vocabulary import _load, compact
 
 UNIT_CHARS = r"[\u4e00-\u9fff（）()]"
@@ -40,6 +40,7 @@ TITLE = re.compile(
     rf"(?P<kind>{_across_lines('预算', '决算')})(?P<rest>{UNIT_CHARS}*)\n?(?P<after>{UNIT_CHARS}*)")
 YEAR_KIND_PHRASE = re.compile(r"(20\d\d)年度?(?:[省市区县]级)?(部门|单位)(?:综合)?(预算|决算)")
 KIND_PHRASE = re.compile(r"(部门|单位)(?:综合)?(预算|决算)")
+TABLE_KIND = re.compile(r"(预算|决算)总?表")  # 收入支出决算总表, 收支预算总表
 PAGE_NUMBER = re.compile(r"^[-—–\s\d]*$")
 TITLE_LINES = 6  # a cover's title is among the first lines of its page
 
@@ -67,7 +68,7 @@ def read_metadata(page_texts: list[str], tables: list[ExtractedTable] = (),
     """The metadata of a document from every page's text, its tables' titles and its forms."""
     title = printed_title(page_texts)
     year, kind = (title.year, title.doc_kind) if title else (
-        _year_without_title(page_texts, tables), _kind_without_title(page_texts))
+        _year_without_title(page_texts, tables), _kind_without_title(page_texts, tables))
     unit = labelled_unit(page_texts, title) or (title.unit_name if title else None) \
         or unit_named_in_prose(page_texts)
     supervisor = printed_supervisor(page_texts, forms)
@@ -125,12 +126,17 @@ def _year_without_title(page_texts: list[str], tables: list[ExtractedTable]) -> 
     return years.most_common(1)[0][0] if years else None
 
 
-def _kind_without_title(page_texts: list[str]) -> str:
-    """The kind printed most often (部门预算 / 单位决算 …), 部门预算 when none is printed: a document
-    without a title is most often a department's tables attachment. 预算单位 (a budget unit, a
-    column header) is not a kind."""
-    kinds = Counter(m[1] + m[2] for text in page_texts for m in KIND_PHRASE.finditer(compact(text)))
-    return kinds.most_common(1)[0][0] if kinds else "部门预算"
+def _kind_without_title(page_texts: list[str], tables: list[ExtractedTable]) -> str:
+    """部门 or 单位, as the kind phrases printed most often say (部门 when none is printed: a document
+    without a title is most often a department's tables attachment); 决算 when its tables are final
+    accounts tables (收入支出决算总表 …), else when its kind phrases say so. 预算单位 (a budget unit, a
+    column header) is no kind phrase."""
+    phrases = [m.groups() for text in page_texts for m in KIND_PHRASE.finditer(compact(text))]
+    scopes = Counter(scope for scope, _ in phrases)
+    scope = max(("部门", "单位"), key=lambda s: scopes[s])
+    finals = Counter("决算" in t.title for t in tables) or Counter(kind == "决算" for _, kind in phrases) \
+        or Counter(kind == "决算" for text in page_texts for kind in TABLE_KIND.findall(compact(text)))
+    return scope + ("决算" if finals[True] > finals[False] else "预算")
 
 
 # ---------------------------------------------------------------- unit
@@ -185,7 +191,7 @@ def is_unit_name(text: str | None) -> bool:
         return False
     if text in _vocab()["not_a_unit"] or any(word in text for word in _vocab()["never_in_a_unit"]):
         return False
-    return region_of(text) != text
+    return not is_area(text)
 
 
 def is_organisation(text: str | None) -> bool:
@@ -208,6 +214,9 @@ def labelled_unit(page_texts: list[str], title: Title | None = None) -> str | No
     return title.unit_name if title and title.unit_name in tied else tied[0]
 
 
+SENTENCE_START = re.compile(r"^(" + UNIT_CHARS + r"{3,30}?)(?:20\d\d年度?|本年)")
+
+
 def unit_named_in_prose(page_texts: list[str]) -> str | None:
     """The organisation most often opening a sentence such as 江苏省政协办公厅 2019 年度收入…预算
     (for prose documents whose cover is an image and that print no unit label)."""
@@ -218,9 +227,6 @@ def unit_named_in_prose(page_texts: list[str]) -> str | None:
                 if is_organisation(m.group(1)):
                     names[m.group(1)] += 1
     return names.most_common(1)[0][0] if names else None
-
-
-SENTENCE_START = re.compile(r"^(" + UNIT_CHARS + r"{3,30}?)(?:20\d\d年度?|本年)")
 
 
 # ---------------------------------------------------------------- supervisor
