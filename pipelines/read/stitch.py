@@ -14,13 +14,13 @@ A title no family knows never glues its table to the previous one: the table loa
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from pipelines.model import Cell, DocumentInfo, ExtractedDocument, ExtractedTable, PerformanceForm
 from pipelines.read import repairs
 from pipelines.read.cells import is_amount_cell
 from pipelines.read.forms import form_from_grid, is_performance_grid
 from pipelines.read.grid import Grid, align_columns
-from pipelines.read.metadata import read_metadata, unit_named_in_prose
 from pipelines.read.pages import PageRead
 from pipelines.read.pieces import Piece, header_paths, split_grid, with_wrapped_titles
 from pipelines.vocabulary import compact, label_role, parse_title
@@ -30,16 +30,14 @@ _NOTE = re.compile(r"注[:：]|（注|^备注")
 _UNIT_IN_HEADER = re.compile(r"[（(](?:金额)?(?:单位[:：])?(万元|元)[）)]")
 
 
-def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = ()) -> ExtractedDocument:
-    """Stitch parsed pages into logical tables and forms; ``page_texts`` is every page's text
-    (from triage), used for the cover and, failing captions, the unit named in the prose."""
+def assemble(info: DocumentInfo, reads: list[PageRead]) -> ExtractedDocument:
+    """Stitch parsed pages into logical tables and forms (metadata: pipelines.read.metadata)."""
     pieces = pages_to_pieces(reads)
     forms = _Forms()
     tables = pieces_to_tables(pieces, forms)
     attach_notes(tables, reads)
-    read_metadata(reads, tables, forms.forms, info, list(page_texts[:3]))
-    if info.unit_name is None:
-        info.unit_name = unit_named_in_prose(page_texts)
+    units = Counter(t.unit for t in tables if t.unit)
+    info.amount_unit = units.most_common(1)[0][0] if units else None
     for table in tables:
         table.unit = table.unit or info.amount_unit
     return ExtractedDocument(info=info, tables=tables, performance_forms=forms.forms,
