@@ -141,7 +141,8 @@ def measure_completeness(doc: ExtractedDocument, facts: pd.DataFrame,
     form_values = _indicator_values(indicators)
     for page, values in _repeated_values(doc).items():
         form_values.setdefault(page, Counter()).update(values)
-    table_pages = {p for t in doc.tables for p in t.pages} | set(fact_values)
+    table_pages = ({p for t in doc.tables for p in t.pages} | set(fact_values)
+                   | {cell.page for form in doc.performance_forms for row in form.rows for cell in row})
     pages: list[PageCompleteness] = []
     for number, text in enumerate(texts, start=1):
         tokens = printed_amounts(text)

@@ -49,7 +49,8 @@ def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, 
     _carry_labels_to_year_rows(printed, columns)
     segments = sorted({c.segment for c in columns})
     nodes = row_tree(printed, table.table_code, segments)
-    _first_unit_row_is_total(printed, nodes, segments)
+    _row_above_all_is_total(nodes, segments)
+    _projects_are_leaves(table, printed, nodes)
     row_measures = _row_measures(table, printed, columns)
     unit = table.unit or "万元"
     facts: list[dict] = []
@@ -132,22 +133,49 @@ def _carry_labels_to_year_rows(rows: list[PrintedRow], columns: list[Column]) ->
             row.indents = dict(previous.indents)
 
 
-def _first_unit_row_is_total(rows: list[PrintedRow], nodes: dict[tuple[int, int], Node],
-                             segments: list[int]) -> None:
-    """Shenzhen prints no 合计: the first row names the unit, uncoded, above the coded rows."""
-    if len(rows) < 2 or any(n.is_total for n in nodes.values()):
-        return
-    first = rows[0]
-    if first.codes or not first.labels or not any(r.codes for r in rows[1:]):
-        return
+def _row_above_all_is_total(nodes: dict[tuple[int, int], Node], segments: list[int]) -> None:
+    """A table without a 合计 row whose first row is the ancestor of every other row (Shenzhen:
+    the unit's row above its classes): that row is the table's total, not a parent in row_path."""
     for segment in segments:
-        node = nodes.get((segment, first.index))
-        if node is None:
+        mine = {index: node for (s, index), node in nodes.items() if s == segment}
+        if not mine or any(n.is_total for n in mine.values()):
             continue
-        node.is_total, node.depth = True, 0
-        for other in nodes.values():
-            if other.parent == first.index:
-                other.parent = None
+        first = min(mine)
+        if len(mine) < 2 or not all(_descends_from(mine, index, first) for index in mine if index != first):
+            continue
+        top = mine[first]
+        top.is_total, top.depth = True, 0
+        prefix = f"{top.path} / " if top.path else ""
+        for index, node in mine.items():
+            if index == first:
+                continue
+            if node.parent == first:
+                node.parent = None
+            if prefix and node.path and node.path.startswith(prefix):
+                node.path = node.path[len(prefix):]
+
+
+def _descends_from(nodes: dict[int, Node], index: int, ancestor: int) -> bool:
+    parent = nodes[index].parent
+    while parent is not None:
+        if parent == ancestor:
+            return True
+        parent = nodes[parent].parent if parent in nodes else None
+    return False
+
+
+def _projects_are_leaves(table: ExtractedTable, rows: list[PrintedRow], nodes: dict[tuple[int, int], Node]) -> None:
+    """In a project table, a row with no rows under it names a project (its label as printed)."""
+    family = family_by_code(table.table_code)
+    if family is None or not family.project_rows:
+        return
+    parents = {n.parent for n in nodes.values() if n.parent is not None}
+    for row in rows:
+        if row.project_name:
+            continue
+        node = next((n for (s, i), n in nodes.items() if i == row.index), None)
+        if node is not None and not node.is_total and row.index not in parents and node.label:
+            row.project_name = node.label
 
 
 def _row_measures(table: ExtractedTable, rows: list[PrintedRow], columns: list[Column]) -> dict[int, str]:

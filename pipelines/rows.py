@@ -192,7 +192,7 @@ def _read_labels(row: PrintedRow, columns: list[Column]) -> None:
         if label in _TOTAL_LABELS and others:
             label = others[0] + label  # 货物小计
         row.labels[segment] = label
-        row.details[segment] = others
+        row.details[segment] = ([row.unit_code] if row.unit_code and segment == 0 else []) + others
         cell = row.cells[col.index]
         row.indents[segment] = cell.indent
         row.centred[segment] = cell.centred

@@ -12,6 +12,7 @@ or an unlabelled first or last row) sits above everything and has no parent.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from pipelines.rows import PrintedRow
@@ -52,17 +53,26 @@ def is_total_label(label: str | None) -> bool:
 
 
 def _indent_levels(rows: list[PrintedRow], segment: int) -> dict[int, int]:
-    """Row index -> indentation level (1 = flush left), when the labels step in."""
-    gaps = {r.index: r.indents.get(segment) for r in rows
-            if r.labels.get(segment) and not r.centred.get(segment) and r.indents.get(segment) is not None}
-    values = sorted(set(round(g, 0) for g in gaps.values()))
+    """Row index -> indentation level (1 = flush left), when the labels step in. The steps are the
+    blank spaces that several labels share, and the smallest; a label at none of them (centred
+    合计, a name that fills its cell) gets no level from its indentation."""
+    gaps = {r.index: round(r.indents[segment]) for r in rows
+            if r.labels.get(segment) and r.indents.get(segment) is not None}
+    if not gaps:
+        return {}
+    # the flush-left label is the top level even when it is the only one (a unit above its rows)
+    shared = sorted({v for v, n in Counter(gaps.values()).items() if n >= 2} | {min(gaps.values())})
     steps: list[float] = []
-    for value in values:
+    for value in shared:
         if not steps or value - steps[-1] >= INDENT_STEP:
             steps.append(value)
     if len(steps) < 2:
         return {}
-    return {index: sum(1 for s in steps if gap >= s - 0.5) for index, gap in gaps.items()}
+    levels = {}
+    for index, gap in gaps.items():
+        if any(abs(gap - s) <= 1 for s in steps):
+            levels[index] = sum(1 for s in steps if gap >= s - 1)
+    return levels
 
 
 def _code_depth(code: str) -> int:

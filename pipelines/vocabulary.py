@@ -64,6 +64,7 @@ class TableFamily:
     patterns: tuple[re.Pattern, ...]
     headings: tuple[re.Pattern, ...] = ()
     row_measures: bool = False
+    project_rows: bool = False  # its leaf rows are projects (project_name = the row's label)
 
     @property
     def is_final(self) -> bool:
@@ -74,7 +75,8 @@ class TableFamily:
 def table_families() -> tuple[TableFamily, ...]:
     return tuple(
         TableFamily(entry["code"], bool(entry.get("sided")), tuple(re.compile(p) for p in entry["titles"]),
-                    tuple(re.compile(p) for p in entry.get("headings", [])), bool(entry.get("row_measures")))
+                    tuple(re.compile(p) for p in entry.get("headings", [])), bool(entry.get("row_measures")),
+                    bool(entry.get("project_rows")))
         for entry in _load("tables.yaml")["tables"]
     )
 
@@ -199,11 +201,10 @@ class HeaderCell:
 
 
 def header_cell(text: str) -> HeaderCell:
-    year, rest = split_year(normalise_header(text))
-    key = _measure_key(rest)
+    key = _measure_key(text)
     whereof = bool(_WHEREOF.match(key))
-    key = strip_ordinal(_WHEREOF.sub("", key))
-    return HeaderCell(_UNIT_SUFFIX.sub("", key), year, whereof)
+    year, rest = split_year(strip_ordinal(_WHEREOF.sub("", key)))
+    return HeaderCell(_UNIT_SUFFIX.sub("", rest), year, whereof)
 
 
 @lru_cache(maxsize=None)

@@ -20,7 +20,7 @@ from pipelines.vocabulary import (
 )
 
 UNIT_PATTERN = re.compile(r"(?:金额)?单位[:：]\s*(?:人民币)?(万元|元)")
-_OWNER_LINE = re.compile(r"(?:部门|单位|预算单位|编制单位|编制部门)(?:名称)?[:：]|^(?:部门|单位)名称")
+_OWNER_LINE = re.compile(r"(?:部门|单位|预算单位|编制单位|编制部门)(?:名称)?[:：](?!\s*(?:人民币)?万?元)|^(?:部门|单位)名称")
 _YEAR_LINE = re.compile(r"^[（(]?20\d\d年度?[）)]?$")
 
 
