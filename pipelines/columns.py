@@ -39,7 +39,9 @@ class Column:
     segment: int
     code_group: int | None = None
     code_kind: str | None = None  # func_code / econ_dept_code / econ_gov_code named by the header
-    after_code_group: int | None = None  # for text columns: the code group printed just before
+    # for text columns right after a code group: that group's place among its segment's groups
+    # (0 = the segment's first classification, 1 = a second one such as 政府预算经济分类)
+    after_code_group: int | None = None
 
 
 def _side(path: tuple[str, ...]) -> str | None:
@@ -88,7 +90,7 @@ def plan_columns(table: ExtractedTable) -> list[Column]:
             role = "text"
         if role in LABEL_ROLES and previous_was_amount:
             segment += 1
-        meaning = column_meaning(path) if role is None else None
+        meaning = column_meaning(path, final=bool(family and family.is_final)) if role is None else None
         measure = meaning.measure if meaning else None
         if role is None and measure is None:
             measure = "unmapped" if path else "total"
@@ -106,9 +108,32 @@ def plan_columns(table: ExtractedTable) -> list[Column]:
             meaning.year_offset if meaning else None, bool(meaning and meaning.change),
             _side(path) if sided else None, segment, code_group,
             _code_kind(path) if role == "code" else None,
-            group if role in ("text", "project_name") and columns and columns[-1].role == "code" else None))
+            _rank_in_segment(columns, group, segment)
+            if role in ("text", "project_name") and columns and columns[-1].role == "code" else None))
         if role is not None and role != "ignore":
             previous_was_amount = False
         elif role is None:
             previous_was_amount = True
+    _outturn_alone_is_total(columns)
     return columns
+
+
+def _rank_in_segment(columns: list[Column], group: int, segment: int) -> int:
+    groups = sorted({c.code_group for c in columns if c.role == "code" and c.segment == segment})
+    return groups.index(group) if group in groups else 0
+
+
+def _outturn_alone_is_total(columns: list[Column]) -> None:
+    """决算数 beside a budget column is the outturn (actual); printed alone it is the total."""
+    if not any(c.measure and ("budget" in c.measure) for c in columns):
+        for column in columns:
+            if column.measure == "actual":
+                column.measure = "total"
+
+
+def non_money_numbers(table: ExtractedTable) -> list[tuple[int, str]]:
+    """(page, text) of the numbers printed in columns read as not money (序号, 数量, 自评分数 …):
+    read and set aside on purpose, so the completeness check counts them as read."""
+    ignored = [c.index for c in plan_columns(table) if c.role == "ignore"]
+    return [(row[i].page, row[i].text) for row in table.rows for i in ignored
+            if i < len(row) and compact(row[i].text)]

@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
+from pipelines.columns import non_money_numbers
 from pipelines.model import ExtractedDocument
 from pipelines.money import parse_amount
 from pipelines.read.cells import is_prose_line
@@ -123,14 +124,15 @@ def _indicator_values(indicators: pd.DataFrame) -> dict[int, Counter]:
     return by_page
 
 
-def _repeated_values(doc: ExtractedDocument) -> dict[int, Counter]:
-    """Amounts of rows a table prints again (read once, where the table starts)."""
+def _read_but_not_facts(doc: ExtractedDocument) -> dict[int, Counter]:
+    """Numbers the reader read and deliberately did not make facts: rows a table prints again
+    (read once, where the table starts) and columns that are not money (序号, 数量, 自评分数)."""
     by_page: dict[int, Counter] = {}
     for table in doc.tables:
-        for row in table.repeated_rows:
-            for cell in row:
-                if (value := parse_amount(cell.text)) is not None:
-                    by_page.setdefault(cell.page, Counter())[value.normalize()] += 1
+        cells = [(cell.page, cell.text) for row in table.repeated_rows for cell in row]
+        for page, text in cells + non_money_numbers(table):
+            if (value := parse_amount(text)) is not None:
+                by_page.setdefault(page, Counter())[value.normalize()] += 1
     return by_page
 
 
@@ -139,7 +141,7 @@ def measure_completeness(doc: ExtractedDocument, facts: pd.DataFrame,
     texts = doc.page_texts
     fact_values = _values_by_page(facts["page"], facts["amount"]) if len(facts) else {}
     form_values = _indicator_values(indicators)
-    for page, values in _repeated_values(doc).items():
+    for page, values in _read_but_not_facts(doc).items():
         form_values.setdefault(page, Counter()).update(values)
     table_pages = ({p for t in doc.tables for p in t.pages} | set(fact_values)
                    | {cell.page for form in doc.performance_forms for row in form.rows for cell in row})

@@ -104,7 +104,7 @@ def _fact(table: ExtractedTable, row: PrintedRow, col: Column, node: Node | None
     year = col.year or row.year or fiscal_year
     if col.year_offset is not None and fiscal_year is not None and col.year is None:
         year = fiscal_year + col.year_offset
-    codes = node.codes if node is not None else row.codes
+    codes = node.codes if node is not None else row.codes_in(col.segment)
     is_total = bool(node and node.is_total)
     label = node.label if node is not None else None
     return {

@@ -29,8 +29,10 @@ _TOTAL_LABELS = ("小计", "合计")
 class PrintedRow:
     index: int
     cells: list[Cell]
-    codes: dict[str, str] = field(default_factory=dict)  # func_code / econ_dept_code / econ_gov_code
-    code_order: list[str] = field(default_factory=list)  # kinds in printed order (the first leads)
+    # segment -> {func_code / econ_dept_code / econ_gov_code: code}: two tables side by side on one
+    # row (人员经费 | 公用经费) carry a code each
+    codes: dict[int, dict[str, str]] = field(default_factory=dict)
+    code_order: dict[int, list[str]] = field(default_factory=dict)  # kinds in printed order
     unit_code: str | None = None
     labels: dict[int, str] = field(default_factory=dict)  # segment -> label as printed
     details: dict[int, list[str]] = field(default_factory=dict)  # segment -> its other label cells
@@ -41,6 +43,19 @@ class PrintedRow:
     project_category: str | None = None
     year: int | None = None  # from a 年度 column
     change: bool = False  # the row is a 增减变化 row (年度 column)
+
+    def codes_in(self, segment: int) -> dict[str, str]:
+        return self.codes.get(segment, {})
+
+    def add_code(self, segment: int, kind: str, code: str) -> None:
+        codes = self.codes.setdefault(segment, {})
+        if kind not in codes:
+            codes[kind] = code
+            self.code_order.setdefault(segment, []).append(kind)
+
+    def leading_code(self, segment: int) -> str | None:
+        kinds = self.code_order.get(segment) or list(self.codes_in(segment))
+        return self.codes_in(segment)[kinds[0]] if kinds else None
 
 
 def code_kind(code: str) -> str | None:
@@ -93,26 +108,43 @@ def _move_overflow_to_previous(rows: list[PrintedRow], row: PrintedRow, column: 
 _AMOUNT_CHARS = set("0123456789.,-")
 
 
+_ORDINAL_PREFIX = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、．.]|其中[:：])+")
+_DECIMAL = re.compile(r"^-?\d[\d,]*\.\d+$")
+
+
 def _return_label_characters(row: PrintedRow, columns: list[Column]) -> None:
-    """A label wider than its cell runs over the amount beside it and the two interleave
-    (助0.00, 算0的.0项0 目): the characters of words go back to the label, the number stays."""
-    label_for: dict[int, Column] = {}
+    """A label wider than its cell and the amount beside it interleave: the characters of words go
+    back to the label, the number to the amount's cell, whichever of the two cells holds them
+    (助0.00 in the amount's cell; 对个人和家庭的补助0.00 or 资本性支出(基本建0设.0)0 in the label's)."""
+    pairs: list[tuple[Column, Column]] = []
     last_label = None
     for col in columns:
         if col.role in ("text", "project_name"):
             last_label = col
         elif col.role is None and last_label is not None and last_label.segment == col.segment:
-            label_for[col.index] = last_label
-    for index, label in label_for.items():
-        text = compact(row.cells[index].text)
-        if not text or parse_amount(text) is not None or not any(ch.isdigit() for ch in text):
-            continue
-        number = "".join(ch for ch in text if ch in _AMOUNT_CHARS)
-        words = "".join(ch for ch in text if ch not in _AMOUNT_CHARS)
-        if parse_amount(number) is None or not words:
-            continue
-        row.cells[index].text = number
-        row.cells[label.index].text = (row.cells[label.index].text or "") + words
+            pairs.append((last_label, col))
+            last_label = None
+    for label, amount in pairs:
+        label_cell, amount_cell = row.cells[label.index], row.cells[amount.index]
+        text = compact(amount_cell.text)
+        if text and parse_amount(text) is None and any(ch.isdigit() for ch in text):
+            number = "".join(ch for ch in text if ch in _AMOUNT_CHARS)
+            words = "".join(ch for ch in text if ch not in _AMOUNT_CHARS)
+            if parse_amount(number) is not None and words:
+                amount_cell.text = number
+                label_cell.text = (label_cell.text or "") + words
+        elif not text:
+            _take_number_from_label(label_cell, amount_cell)
+
+
+def _take_number_from_label(label_cell: Cell, amount_cell: Cell) -> None:
+    text = compact(label_cell.text)
+    prefix = _ORDINAL_PREFIX.match(text)
+    head, body = (text[:prefix.end()], text[prefix.end():]) if prefix else ("", text)
+    number = "".join(ch for ch in body if ch in _AMOUNT_CHARS)
+    words = "".join(ch for ch in body if ch not in _AMOUNT_CHARS)
+    if words and _DECIMAL.match(number) and not any(ch.isdigit() for ch in words):
+        label_cell.text, amount_cell.text = head + words, number
 
 
 def read_rows(table: ExtractedTable, columns: list[Column]) -> list[PrintedRow]:
@@ -151,9 +183,8 @@ def _read_code_groups(row: PrintedRow, groups: dict[int, list[Column]], carried:
             parts = [code_name[0]]
         code = _code_from_parts(parts)
         kind = cols[0].code_kind or (code_kind(code) if code else None)
-        if code and kind and kind not in row.codes:
-            row.codes[kind] = code
-            row.code_order.append(kind)
+        if code and kind:
+            row.add_code(cols[0].segment, kind, code)
 
 
 def _read_labels(row: PrintedRow, columns: list[Column]) -> None:
@@ -171,13 +202,11 @@ def _read_labels(row: PrintedRow, columns: list[Column]) -> None:
         elif col.role == "project_category" and text:
             row.project_category = text
         elif col.role in ("text", "project_name") and text:
-            if col.after_code_group is not None and col.after_code_group > 0 and row.codes:
+            if col.after_code_group is not None and col.after_code_group > 0 and row.codes_in(col.segment):
                 continue  # 政府预算经济分类科目名称: the row is labelled by its first classification
             code, name = split_code_name(text)
             if code and (kind := code_kind(code)):
-                if kind not in row.codes:
-                    row.codes[kind] = code
-                    row.code_order.append(kind)
+                row.add_code(col.segment, kind, code)
                 text = name
             depth, text = _outline(text)
             if depth is not None:

@@ -79,11 +79,6 @@ def _code_depth(code: str) -> int:
     return {3: 1, 5: 2, 7: 3}.get(len(code), 3)
 
 
-def _leading_code(row: PrintedRow) -> str | None:
-    kinds = row.code_order or list(row.codes)
-    return row.codes[kinds[0]] if kinds else None
-
-
 def row_tree(rows: list[PrintedRow], table_code: str, segments: list[int]) -> dict[tuple[int, int], Node]:
     nodes: dict[tuple[int, int], Node] = {}
     for segment in segments:
@@ -92,8 +87,8 @@ def row_tree(rows: list[PrintedRow], table_code: str, segments: list[int]) -> di
 
 
 def _segment_tree(rows: list[PrintedRow], table_code: str, segment: int) -> dict[tuple[int, int], Node]:
-    labelled = [r for r in rows if r.labels.get(segment) or r.codes]
-    coded = [r for r in labelled if r.codes]
+    labelled = [r for r in rows if r.labels.get(segment) or r.codes_in(segment)]
+    coded = [r for r in labelled if r.codes_in(segment)]
     by_codes = len(coded) * 2 >= len(labelled) > 0
     indents = {} if by_codes else _indent_levels(rows, segment)
     last_index = rows[-1].index if rows else -1
@@ -102,7 +97,7 @@ def _segment_tree(rows: list[PrintedRow], table_code: str, segment: int) -> dict
     for row in rows:
         raw = row.labels.get(segment)
         label = strip_ordinal(raw) if raw else None
-        codes = dict(row.codes)
+        codes = dict(row.codes_in(segment))
         unlabelled_edge = not label and not codes and row.index in (0, last_index) and labelled
         if is_total_label(label) or unlabelled_edge:
             stack.clear()
@@ -122,7 +117,7 @@ def _segment_tree(rows: list[PrintedRow], table_code: str, segment: int) -> dict
 
 
 def _depth(row: PrintedRow, segment: int, raw: str | None, by_codes: bool, indents: dict[int, int]) -> int:
-    code = _leading_code(row)
+    code = row.leading_code(segment)
     if by_codes and code:
         return _code_depth(code)
     if row.index in indents:

@@ -220,8 +220,10 @@ def measure_rules() -> tuple[MeasureRule, ...]:
 
 
 @lru_cache(maxsize=None)
-def _qualifiers() -> dict[str, str]:
-    spec = _load("measures.yaml")["qualifiers"]
+def _qualifiers(final: bool = False) -> dict[str, str]:
+    spec = dict(_load("measures.yaml")["qualifiers"])
+    if final:
+        spec.update(_load("measures.yaml")["final_qualifiers"])
     return {_measure_key(word): kind for kind, words in spec.items() for word in words}
 
 
@@ -231,6 +233,7 @@ class ColumnMeaning:
     year: int | None = None  # printed in the header (2025年)
     year_offset: int | None = None  # -1 under 上年, 0 under 本年 / 当年
     change: bool = False  # 增减变化: the column is a change, its measure gets the suffix _change
+    final: str | None = None  # in a 决算 table: budget / budget_adjusted / actual
 
 
 def _leaf_measure(keys: list[str]) -> str | None:
@@ -246,18 +249,27 @@ def _plain_measure(key: str) -> str | None:
     return next((r.measure for r in measure_rules() if key in r.leaf and not r.under), None)
 
 
-def column_meaning(path: tuple[str, ...]) -> ColumnMeaning:
-    """What an amount column holds, from its header path (top header cell first)."""
+_FINAL_KINDS = ("budget", "budget_adjusted", "actual")
+
+
+def column_meaning(path: tuple[str, ...], final: bool = False) -> ColumnMeaning:
+    """What an amount column holds, from its header path (top header cell first). ``final``: the
+    column is in a final-accounts (决算) table, where 预算数 / 决算数 qualify their item."""
     cells = [header_cell(c) for c in path if compact(c)]
     year = next((c.year for c in reversed(cells) if c.year), None)
-    qualifiers = _qualifiers()
+    qualifiers = _qualifiers(final)
     kinds = {qualifiers[c.key] for c in cells if c.key in qualifiers}
     keys = [c.key for c in cells if c.key and c.key not in qualifiers]
     offset = -1 if "prior_year" in kinds else (0 if "current_year" in kinds else None)
-    meaning = dict(year=year, year_offset=offset, change="change" in kinds)
+    stage = next((k for k in _FINAL_KINDS if k in kinds), None)
+    meaning = dict(year=year, year_offset=offset, change="change" in kinds, final=stage)
+    stage_measure = {"budget": "budget_initial", "budget_adjusted": "budget_adjusted", "actual": "actual"}.get(stage)
     if not keys:
-        return ColumnMeaning(None, **meaning)
+        # 决算数 alone is the table's total; 预算数 alone its budget (renamed in pipelines.columns)
+        return ColumnMeaning(stage_measure, **meaning)
     measure = _leaf_measure(keys)
+    if measure is None and stage_measure is not None and _plain_measure(keys[-1]) is None:
+        return ColumnMeaning(stage_measure, **meaning)  # 收入 / 决算数
     spec = _load("measures.yaml")
     if measure in spec["fund_measures"]:
         # 因公出国（境）费 / 一般公共预算 -> overseas_general_budget
@@ -268,6 +280,9 @@ def column_meaning(path: tuple[str, ...]) -> ColumnMeaning:
         # a generic leaf (预算数, 金额) under a named measure (机关运行经费 / 预算数): the parent's
         parent = next((m for m in map(_plain_measure, reversed(keys[:-1])) if m not in (None, "total")), None)
         measure = parent or measure
+    if stage in ("budget", "budget_adjusted") and measure is not None:
+        measure = {"total": "budget_initial"}.get(measure, measure) if stage == "budget" and measure == "total" \
+            else f"{measure}_{stage}"
     return ColumnMeaning(measure, **meaning)
 
 
@@ -290,6 +305,18 @@ def row_measure_for_label(label: str | None) -> str | None:
     return _row_measures().get(header_cell(label).key)
 
 
+def header_kind(path: tuple[str, ...]) -> str | None:
+    """'label', 'amount' or None (no vocabulary reads it): for mending headers split by a rule."""
+    if not path:
+        return None
+    if label_role(path) is not None:
+        return "label"
+    cell = header_cell(path[-1]).key
+    if column_meaning(path, final=True).measure is not None or cell in _qualifiers(True):
+        return "amount"
+    return None
+
+
 def label_role(path: tuple[str, ...]) -> str | None:
     """The role a header gives its column: code, unit_code, project_category, project_name, year,
     ignore (printed but neither label nor money), text; None for an amount column."""
@@ -305,10 +332,10 @@ def label_role(path: tuple[str, ...]) -> str | None:
         return "ignore"
     if leaf in spec["code"] or any("编码" in c or "代码" in c for c in cells):
         return "code"
-    if column_meaning(path).measure is not None:
-        return None
+    if _leaf_measure([leaf]) is not None:
+        return None  # the leaf names an amount (事业单位经营支出 despite its 单位)
     if leaf == "项目" or any(marker in leaf for marker in spec["text_markers"]):
-        return "text"
+        return "text"  # 人员经费 / 科目名称: a label column under an amount heading
     return None
 
 

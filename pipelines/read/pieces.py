@@ -132,6 +132,8 @@ def _caption_rows(grid: Grid, captions: _Captions) -> tuple[int, list[str]]:
 def _rows_after_captions(grid: Grid, first_row: int) -> tuple[list[int], list[int], str | None]:
     header_rows, body_rows, note = [], [], None
     for row in range(first_row, grid.n_rows):
+        if _is_column_numbers([compact(t) for t in grid.row_texts(row) if compact(t)]):
+            continue  # 栏次 1 2 3 …: numbers the columns, neither header nor data
         if _is_note_row(grid, row):
             note = compact(grid.row_texts(row)[0] or "".join(grid.row_texts(row)))
         elif not body_rows and not _is_data_row(grid.row_texts(row)):

@@ -68,27 +68,28 @@ def wrapped_tail(table: ExtractedTable, texts: list[str], page: int, first_of_pi
 
 def mend_spilled_headers(paths: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """Header text squeezed over a rule into the next cell (预算数 政 | 府预算支出经济科目（按大类 |
-    ） 预算数): move up to three characters across each rule where that makes more headers read."""
-    from pipelines.vocabulary import column_meaning, label_role
-
-    def readable(path: tuple[str, ...]) -> bool:
-        return bool(path) and (label_role(path) is not None or column_meaning(path).measure is not None)
+    ） 预算数): move up to three characters across a rule where a header no vocabulary reads
+    becomes readable and its neighbour stays readable as what it was (a label stays a label)."""
+    from pipelines.vocabulary import header_kind
 
     paths = list(paths)
     for i in range(len(paths) - 1):
         left, right = paths[i], paths[i + 1]
-        if not left or not right or left[:-1] != right[:-1] or (readable(left) and readable(right)):
+        if not left or not right or left[:-1] != right[:-1]:
+            continue
+        kinds = header_kind(left), header_kind(right)
+        if None not in kinds:
             continue
         a, b = left[-1], right[-1]
         for k in (1, 2, 3):
-            for new_a, new_b in ((a[:-k], a[-k:] + b), (a + b[:k], b[k:])):
-                if not new_a or not new_b:
-                    continue
-                candidate_left, candidate_right = left[:-1] + (new_a,), right[:-1] + (new_b,)
-                if readable(candidate_left) and readable(candidate_right):
-                    paths[i], paths[i + 1] = candidate_left, candidate_right
-                    break
-            else:
-                continue
-            break
+            options = ((a[:-k], a[-k:] + b), (a + b[:k], b[k:]))
+            mended = next((pair for pair in options if pair[0] and pair[1] and _keeps(
+                kinds, (header_kind(left[:-1] + (pair[0],)), header_kind(right[:-1] + (pair[1],))))), None)
+            if mended:
+                paths[i], paths[i + 1] = left[:-1] + (mended[0],), right[:-1] + (mended[1],)
+                break
     return paths
+
+
+def _keeps(before: tuple[str | None, str | None], after: tuple[str | None, str | None]) -> bool:
+    return None not in after and all(b is None or b == a for b, a in zip(before, after))

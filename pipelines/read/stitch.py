@@ -119,7 +119,25 @@ def continues(table: ExtractedTable, piece: Piece) -> bool:
         return False  # a new title (known or not) starts a new table
     if not _columns_match(table, piece.grid):
         return False
-    return not piece.header_rows or _same_header(table, piece)
+    if not piece.header_rows or _same_header(table, piece):
+        return True
+    return _label_rows_as_body(table, piece)
+
+
+def _label_rows_as_body(table: ExtractedTable, piece: Piece) -> bool:
+    """A continuation page whose first rows print labels only (使用非财政拨款结余 | 结余分配, their
+    amounts empty) looks headed; when those labels sit in the table's label columns, they are body."""
+    if piece.grid.n_cols != table.ruled_columns or not table.column_groups:
+        return False
+    label_columns = {i for path, group in zip(table.header_paths, table.column_groups)
+                     if label_role(path) is not None for i in group}
+    for r in piece.header_rows:
+        filled = {c for c, text in enumerate(piece.grid.row_texts(r)) if compact(text)}
+        if not filled or not filled <= label_columns:
+            return False
+    piece.body_rows = piece.header_rows + piece.body_rows
+    piece.header_rows = []
+    return True
 
 
 def _name_of(table: ExtractedTable) -> str:
