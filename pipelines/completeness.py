@@ -91,6 +91,8 @@ def printed_amounts(text: str) -> list[str]:
             # the unit may be on the next line: a sentence wrapped after its number
             if _PROSE_AFTER.match(text, start + match.end()):
                 continue
+            if match.end() < len(line) and _CJK.match(line[match.end()]):
+                continue  # 1.5匹防爆: a number inside a text (a specification), not an amount
             glued = match.start() > 0 and _CJK.match(line[match.start() - 1])
             if glued and len(matches) == 1:
                 continue  # 预算支出18330.37 (万元 on the next line): a sentence, not a cell
