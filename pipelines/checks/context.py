@@ -101,6 +101,12 @@ def _rounding_notes(doc: ExtractedDocument) -> dict[str, str]:
     return notes
 
 
+def _main_year(facts: pd.DataFrame) -> int | None:
+    """The year most facts are about: the document's, where only its facts are at hand."""
+    years = facts["fiscal_year"].dropna() if "fiscal_year" in facts else []
+    return int(years.mode().iloc[0]) if len(years) else None
+
+
 def build_context(doc: ExtractedDocument | None, facts: pd.DataFrame) -> CheckContext:
     """``doc`` may be None for facts read back from the warehouse (no titles, no notes)."""
     rows = list(facts.itertuples())  # plain rows: per-row pandas access is slow on long documents
@@ -112,7 +118,7 @@ def build_context(doc: ExtractedDocument | None, facts: pd.DataFrame) -> CheckCo
         for table in doc.tables:
             titles.setdefault(table.table_code, compact(table.title))
     return CheckContext(
-        fiscal_year=doc.info.fiscal_year if doc is not None else None,
+        fiscal_year=doc.info.fiscal_year if doc is not None else _main_year(facts),
         titles=titles,
         rounding_notes=_rounding_notes(doc) if doc is not None else {},
         decimals=_decimals(facts) if len(facts) else {},

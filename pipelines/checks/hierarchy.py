@@ -17,7 +17,9 @@ from pipelines.checks.tree import Tree, cell_key, primary_code, row_number
 from pipelines.checks.wording import cell, listing, location, measure_name, money, place
 
 ZERO = Decimal(0)
-LEVEL_BY_CODE_LENGTH = {3: "类", 5: "款"}
+LEVEL_BY_CODE_LENGTH = {3: "类", 5: "款"}  # parents: 类 = Σ 款 (or 项), 款 = Σ 项
+CHILD_CODE_LENGTHS = (5, 7)
+SKIPPED_MEASURES = {"unmapped"}  # a column no rule names: what it holds (a 数量, a 序号) is not known
 
 
 def _spec() -> dict:
@@ -29,9 +31,12 @@ def _summands(tree: Tree, parent_no: int, children: list[int], label_table: bool
     kind, code = primary_code(tree.rows[parent_no])
     if kind is None:
         return children if label_table else None
+    if len(code) not in LEVEL_BY_CODE_LENGTH:
+        return None  # not a 类 or 款 code: nothing the classification says sums into it
     for child in children:
-        child_code = primary_code(tree.rows[child])
-        if child_code[0] != kind or not (child_code[1].startswith(code) and len(child_code[1]) > len(code)):
+        child_kind, child_code = primary_code(tree.rows[child])
+        if (child_kind != kind or len(child_code) not in CHILD_CODE_LENGTHS
+                or not (child_code.startswith(code) and len(child_code) > len(code))):
             return None  # a 其中 row, or a row of another classification: not a plain breakdown
     return children
 
@@ -79,6 +84,8 @@ def check_tree(tree: Tree, context: CheckContext, label_table: bool) -> list[Fin
     totals = tree.totals()
     top = _top_level_summands(tree, label_table) if len(totals) == 1 else None
     for (measure, _year), cells in tree.cells.items():
+        if measure in SKIPPED_MEASURES:
+            continue
         for parent_no, kids in children.items():
             parent = cells.get(parent_no)
             summands = _summands(tree, parent_no, kids, label_table) if parent is not None else None

@@ -19,7 +19,7 @@ from pipelines.checks.context import CheckContext, half_unit_of, rules
 from pipelines.checks.findings import Finding
 from pipelines.checks.selection import Selected, describe, select
 from pipelines.checks.tree import cell_key
-from pipelines.checks.wording import location, money, quoted, topic_name, text
+from pipelines.checks.wording import as_stated, location, money, quoted, text, topic_name
 from pipelines.model import UNIT_TO_YUAN
 
 
@@ -59,7 +59,7 @@ def check_prose(prose: pd.DataFrame, context: CheckContext, *, check_prefix: str
             place = f"tables document {tables_document_id} {location(target.first)} (prose p.{row.page})"
         else:
             place = f"prose p.{row.page}"
-        said = f"第{row.page}页正文称{topic_name(row.topic)}{money(stated, unit)}（{quoted(text(row.sentence))}）"
+        said = f"第{row.page}页正文称{topic_name(row.topic)}{as_stated(stated, unit)}（{quoted(text(row.sentence))}）"
         exact = half_unit_of(stated)
         statement = ("prose", int(row.page), row.topic, stated)
         findings.append(Finding(

@@ -4,7 +4,8 @@
     check_rows(context) -> [Finding]
 
 An identity applies to a table that prints the total column and at least one part column; a part
-cell left empty counts as zero.
+cell left empty counts as zero. A table with a column no measure rule names is not checked here:
+that column may be one of the parts.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pipelines.checks.tree import cell_key, row_number, segment_of
 from pipelines.checks.wording import location, measure_name, money, number, place
 
 ZERO = Decimal(0)
+UNNAMED = "unmapped"
 
 
 def row_identities() -> list[dict]:
@@ -76,6 +78,8 @@ def check_rows(context: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
     for (table_key, _, _), cells in rows.items():
         measures = present[table_key]
+        if UNNAMED in measures:
+            continue  # a column no rule names may be one of the parts (extraction.column_mapped says which)
         for identity in row_identities():
             if not _applies(identity, measures):
                 continue

@@ -44,6 +44,12 @@ def money(amount: Decimal, unit: str | None) -> str:
     return f"{number(amount, unit)}{unit or ''}"
 
 
+def as_stated(amount: Decimal, unit: str | None) -> str:
+    """An amount with the decimals the text gave it (0万元, 1.5万元, 29,837.96万元)."""
+    places = max(0, -amount.as_tuple().exponent)
+    return f"{amount:,.{places}f}{unit or ''}"
+
+
 def measure_name(measure: str) -> str:
     return _names()["measures"].get(measure, measure)
 
