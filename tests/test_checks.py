@@ -156,9 +156,10 @@ def test_consolidated_blocks_pair_across_tables_on_both_codes():
 def test_consolidated_block_defect_is_found_in_its_block():
     facts = frame(consolidated_basic(wrong_505_child="310.00"))
     defect = failed(validate(facts))
-    assert list(defect.location) == ["general_basic p.18 301 工资福利支出 [basic]"]
+    assert list(defect.location) == ["general_basic p.18 301/505 工资福利支出 [basic]"]
     assert defect.expected.iloc[0] == D("410.00") and defect.actual.iloc[0] == D("400.00")
-    assert "“工资福利支出”（301）" in defect.message.iloc[0]
+    assert defect.message.iloc[0].startswith("一般公共预算基本支出情况表（第18页）“工资福利支出”（301/505）基本支出400.00万元，"
+                                             "但其明细30101基本工资310.00 + 30107绩效工资100.00 = 410.00万元")
 
 
 # ---------------------------------------------------------------- rounding

@@ -149,19 +149,19 @@ def test_seed_findings_are_exactly_its_known_defects(processed_sample):
         ("performance.project_name_matches", "warning"), ("performance.project_name_matches", "warning"),
     ])
     defect = failed[failed.check_id == "hierarchy.类_eq_sum_of_children"].iloc[0]
-    assert defect.location == "general_basic p.13 303 对个人和家庭补助 [basic]"
+    assert defect.location == "general_basic p.13 303/509 对个人和家庭补助 [basic]"
     assert (defect.expected, defect.actual, defect.unit, defect.page) == (Decimal("139.42"), Decimal("165.95"), "万元", 13)
     assert defect.message.startswith(
-        "一般公共预算基本支出情况表（第13页）“对个人和家庭补助”（303）基本支出165.95万元，"
+        "一般公共预算基本支出情况表（第13页）“对个人和家庭补助”（303/509）基本支出165.95万元，"
         "但其明细30302退休费138.52 + 30305生活补助0.90 = 139.42万元，相差26.53万元")
     # the same missing line in the other columns and in the 基本支出预算情况表 is named, not repeated
     repeats = validation[(validation.check_id == "hierarchy.类_eq_sum_of_children")
                          & validation.location.str.contains("303") & (validation.location != defect.location)]
     assert sorted(repeats.location) == sorted([
-        "general_basic p.13 303 对个人和家庭补助 [personnel]",
-        "basic_expenditure p.17 303 对个人和家庭补助 [total]",
-        "basic_expenditure p.17 303 对个人和家庭补助 [fiscal_subtotal]",
-        "basic_expenditure p.17 303 对个人和家庭补助 [general_budget]"])
+        "general_basic p.13 303/509 对个人和家庭补助 [personnel]",
+        "basic_expenditure p.17 303/509 对个人和家庭补助 [total]",
+        "basic_expenditure p.17 303/509 对个人和家庭补助 [fiscal_subtotal]",
+        "basic_expenditure p.17 303/509 对个人和家庭补助 [general_budget]"])
     assert repeats.passed.all() and (repeats.expected != repeats.actual).all()
-    assert "基本支出预算情况表（第17页）“对个人和家庭补助”（303）合计 = 其明细之和" in defect.message
+    assert "基本支出预算情况表（第17页）“对个人和家庭补助”（303/509）合计 = 其明细之和" in defect.message
     assert validation.passed.sum() > 350

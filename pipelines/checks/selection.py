@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from pipelines.checks.context import CheckContext, rules
 from pipelines.checks.tree import CODE_KINDS, row_number, segment_of
-from pipelines.checks.wording import cell, code_of, measure_name, money, number, table_place, text
+from pipelines.checks.wording import cell, first_code, measure_name, money, number, table_place, text
 
 ZERO = Decimal(0)
 
@@ -120,7 +120,7 @@ def describe(selected: Selected, context: CheckContext) -> str:
     if not selected.summed:
         return cell(selected.first, context.titles)
     first = selected.first
-    codes = "、".join(dict.fromkeys(code_of(f) for f in selected.facts))
+    codes = "、".join(dict.fromkeys(first_code(f) for f in selected.facts))
     terms = " + ".join(number(f.amount, f.unit) for f in selected.facts)
     shown = f"（{terms}）" if len(selected.facts) > 1 else ""
     return (f"{table_place(first.table_code, first.page, context.titles)}{codes}各行{measure_name(first.measure)}"

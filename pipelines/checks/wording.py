@@ -68,8 +68,17 @@ def table_name(table_code: str, titles: dict[str, str] | None = None) -> str:
 
 
 def code_of(row) -> str:
-    return (text(getattr(row, "func_code", None)) or text(getattr(row, "econ_dept_code", None))
-            or text(getattr(row, "econ_gov_code", None)))
+    """The row's classification code as printed; a row that prints both economic codes shows both
+    (301/505: a consolidated department prints 301 once under 501 and once under 505)."""
+    func, dept, gov = (text(getattr(row, k, None)) for k in ("func_code", "econ_dept_code", "econ_gov_code"))
+    if func:
+        return func
+    return f"{dept}/{gov}" if dept and gov else dept or gov
+
+
+def first_code(row) -> str:
+    """The code a summand is listed by (30101基本工资)."""
+    return code_of(row).split("/")[0]
 
 
 def row_label(row) -> str:
@@ -108,7 +117,7 @@ def cell(row, titles: dict[str, str] | None = None) -> str:
 def part(row) -> str:
     """A summand as a reviewer would list it: 30302退休费138.52"""
     label = text(getattr(row, "item", None)) or text(getattr(row, "project_name", None))
-    return f"{code_of(row)}{label}{number(row.amount, row.unit)}"
+    return f"{first_code(row)}{label}{number(row.amount, row.unit)}"
 
 
 def listing(rows, describe=part) -> str:
