@@ -225,7 +225,7 @@ def test_summary_against_income_table_finds_the_difference():
     validation = validate(summary_and_income(income_total="315000.00"))
     finding = at(validation, "cross.summary_income_eq_income_table", "summary p.9 收入总计")
     assert not finding.passed and finding.category == "cross_table"
-    assert finding.message.startswith("收支总体情况表（第9页）收入方“收入总计”合计315,441.72万元，但收入总体情况表（第10页）")
+    assert finding.message.startswith("收支总体情况表（第9页）收入方“收入总计”315,441.72万元，但收入总体情况表（第10页）")
 
 
 def three_public_and_econ(reception="3.30"):
@@ -277,7 +277,7 @@ def test_prose_against_its_table():
     finding = at(validate(procurement(), prose("procurement_total", "0")), "prose.procurement_total", "prose p.30")
     assert not finding.passed and (finding.category, finding.severity, finding.page) == ("prose", "error", 30)
     assert finding.message.startswith("第30页正文称政府采购预算0万元（“2026年政府采购预算0万元。”），"
-                                      "但政府采购预算表（第38页）“合计”合计29,837.96万元")
+                                      "但政府采购预算表（第38页）“合计”29,837.96万元")
     assert at(validate(procurement(), prose("procurement_total", "29837.96")), "prose.procurement_total",
               "prose p.30").passed
 

@@ -106,10 +106,10 @@ def place(row, titles: dict[str, str] | None = None) -> str:
 
 
 def cell(row, titles: dict[str, str] | None = None) -> str:
-    """The printed cell: its row and column, and the amount (合计行 names its 合计 column once)."""
+    """The printed cell: its row and column, and the amount (a total row's 合计 column is the row)."""
     column = measure_name(row.measure)
     where = place(row, titles)
-    if where.endswith("合计行") and row.measure == "total":
+    if bool(getattr(row, "is_total", False)) and row.measure == "total":
         column = ""
     return f"{where}{column}{money(row.amount, row.unit)}"
 
