@@ -331,3 +331,54 @@ def test_form_matching_none_of_its_namesakes_is_reported_once():
     finding = at(validation, "performance.funds_eq_project_amount", "performance p.32 实施公车统管费用")
     assert not finding.passed
     assert "印有3个同名项目（15.00万元、2.00万元、5.00万元），没有一个等于该金额" in finding.message
+
+
+def test_total_row_that_is_not_the_sum_of_its_blocks():
+    facts = frame(table("general_basic", [
+        row("合计", is_total=True, basic="510.00"),
+        row("工资福利支出", dept="301", gov="501", basic="100.00"),
+        row("工资福利支出", dept="301", gov="505", basic="400.00"),
+    ], page=18))
+    defect = failed(validate(facts))
+    assert list(zip(defect.check_id, defect.location)) == [
+        ("hierarchy.total_eq_sum_of_classes", "general_basic p.18 合计 [basic]")]
+    assert defect.message.iloc[0].startswith("一般公共预算基本支出情况表（第18页）“合计”基本支出510.00万元，"
+                                             "但其各一级行301工资福利支出100.00 + 301工资福利支出400.00 = 500.00万元")
+
+
+def test_row_by_row_comparison_finds_the_block_that_differs():
+    left = consolidated_basic("basic_expenditure", "general_budget", page=24, wrong_505_child="310.00")
+    facts = frame(consolidated_basic(), left)
+    validation = validate(facts)
+    pair = at(validation, "cross.basic_table_econ_eq_general_basic", "basic_expenditure p.24 30101/50501 基本工资")
+    assert not pair.passed and (pair.expected, pair.actual) == (D("300.00"), D("310.00"))
+    assert at(validation, "cross.basic_table_econ_eq_general_basic", "basic_expenditure p.24 30101/50101 基本工资").passed
+
+
+def test_a_defect_reprinted_in_another_table_is_one_finding():
+    """The seed's 303: the same missing line in both economic tables and every column."""
+    def economic(table_code, measures, page):
+        return table(table_code, [
+            row("对个人和家庭补助", dept="303", gov="509", **{m: "165.95" for m in measures}),
+            row("退休费", dept="30302", gov="50905", parent=1, **{m: "138.52" for m in measures}),
+            row("生活补助", dept="30305", gov="50901", parent=1, **{m: "0.90" for m in measures}),
+        ], page=page)
+    facts = frame(economic("general_basic", ["basic", "personnel"], 13),
+                  economic("basic_expenditure", ["total", "general_budget"], 17))
+    validation = validate(facts)
+    defect = failed(validation)
+    assert list(defect.location) == ["general_basic p.13 303/509 对个人和家庭补助 [basic]"]
+    assert defect.message.iloc[0].endswith(
+        "同一差异还使以下核对不成立：一般公共预算基本支出情况表（第13页）“对个人和家庭补助”（303/509）人员支出 = 其明细之和；"
+        "基本支出预算情况表（第17页）“对个人和家庭补助”（303/509）合计 = 其明细之和；"
+        "基本支出预算情况表（第17页）“对个人和家庭补助”（303/509）一般公共预算 = 其明细之和（共3项）")
+    hierarchy = validation[validation.check_id == "hierarchy.类_eq_sum_of_children"]
+    assert len(hierarchy) == 4 and hierarchy.passed.sum() == 3
+
+
+def test_two_defects_of_one_amount_in_unrelated_rows_stay_two():
+    facts = frame(table("general_expenditure", [
+        row("行政运行", func="2010101", basic="10.00", personnel="6.00", public_operating="3.00"),
+        row("一般行政管理事务", func="2010102", basic="20.00", personnel="16.00", public_operating="3.00"),
+    ]))
+    assert len(failed(validate(facts))) == 2
