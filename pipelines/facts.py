@@ -24,7 +24,7 @@ from pipelines.tree import Node, ordinal_level, row_tree
 from pipelines.vocabulary import family_by_code, row_measure_for_label
 
 # internal columns kept next to the contract's: row position and the printed tree feed the checks
-INTERNAL_COLUMNS = ["row_index", "ordinal", "segment", "parent_row_no"]
+INTERNAL_COLUMNS = ["row_index", "ordinal", "segment", "parent_row_no", "column_measure"]
 
 
 def build_facts(doc: ExtractedDocument) -> pd.DataFrame:
@@ -95,11 +95,11 @@ def _node_for(nodes: dict[tuple[int, int], Node], segment: int, index: int) -> N
 
 def _fact(table: ExtractedTable, row: PrintedRow, col: Column, node: Node | None, amount, unit: str,
           row_measure: str | None, document_id, unit_name, doc_kind, fiscal_year) -> dict:
-    measure = col.measure
+    measure = column_measure = col.measure
     if row_measure is not None:  # 三公 items printed as rows: the row names the measure
         measure = row_measure if col.measure in ("total", "unmapped") else f"{row_measure}_{col.measure}"
     if col.change or row.change:
-        measure = f"{measure}_change"
+        measure, column_measure = f"{measure}_change", f"{column_measure}_change"
     year = col.year or row.year or fiscal_year
     if col.year_offset is not None and fiscal_year is not None and col.year is None:
         year = fiscal_year + col.year_offset
@@ -119,6 +119,9 @@ def _fact(table: ExtractedTable, row: PrintedRow, col: Column, node: Node | None
         "ordinal": ordinal_level(row.labels.get(col.segment) or "") if row.labels.get(col.segment) else None,
         "segment": col.segment,
         "parent_row_no": node.parent + 1 if node is not None and node.parent is not None else None,
+        # the column's own measure: it differs from `measure` where the row names the measure (三公
+        # items printed as rows), so row identities read those rows as one row of measures
+        "column_measure": column_measure,
     }
 
 
