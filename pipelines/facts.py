@@ -51,7 +51,7 @@ def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, 
     _row_above_all_is_total(nodes, segments)
     _projects_are_leaves(table, printed, nodes)
     row_measures = _row_measures(table, printed, columns)
-    unit = table.unit or "万元"
+    unit = table.unit
     facts: list[dict] = []
     for row in printed:
         for col in columns:
@@ -113,7 +113,7 @@ def _fact(table: ExtractedTable, row: PrintedRow, col: Column, node: Node | None
         "econ_gov_code": codes.get("econ_gov_code"),
         "project_name": None if is_total else row.project_name,
         "project_category": row.project_category, "measure": measure, "amount": amount, "unit": unit,
-        "amount_yuan": to_yuan(amount, unit), "is_total": is_total, "page": row.cells[col.index].page,
+        "amount_yuan": to_yuan(amount, unit) if unit else None, "is_total": is_total, "page": row.cells[col.index].page,
         "row_no": row.index + 1, "row_path": node.path if node is not None else None,
         "row_index": row.index,
         "ordinal": ordinal_level(row.labels.get(col.segment) or "") if row.labels.get(col.segment) else None,

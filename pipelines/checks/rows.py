@@ -29,7 +29,8 @@ def _printed_rows(facts) -> tuple[dict, dict]:
     rows: dict[tuple, dict[str, object]] = {}
     present: dict[tuple, set] = {}
     # tables whose rows are their measures (三公 items as rows): each column is one row of measures
-    by_column = {f.table_code for f in facts if getattr(f, "column_measure", f.measure) not in (None, f.measure)}
+    by_column = {f.table_code for f in facts
+                 if isinstance(column := getattr(f, "column_measure", None), str) and column != f.measure}
     for fact in facts:
         if fact.table_code == "summary":
             continue  # its rows are single amounts; the summary is checked against other tables
