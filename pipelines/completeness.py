@@ -12,7 +12,8 @@ a table was read from.
 
 Each table page yields one ``completeness.page_amounts`` finding: passed when every printed amount
 is matched (as a multiset of exact decimals) by a fact of that page or by a number the page's
-performance forms state (an indicator's target value); otherwise it lists the amounts that did
+performance forms state (in an indicator's target value or text, or a project's name); otherwise
+it lists the amounts that did
 not become facts. A table page with printed amounts and no fact at all is an error; a partial page
 is a warning. Facts whose amount is not printed on their page at all (``completeness.fact_printed``)
 would be invented numbers: always an error.
@@ -114,27 +115,43 @@ def _values_by_page(pages, amounts) -> dict[int, Counter]:
 
 
 def _indicator_values(indicators: pd.DataFrame) -> dict[int, Counter]:
-    """Numbers printed in the forms' 指标值 cells (every number of the text, as printed)."""
+    """Numbers printed in the forms' indicator texts (指标值 and 三级指标, every number as printed)
+    and in their project names (PM2.5 in 北京市PM2.5高密度监测网络设备更新项目), once per page."""
     by_page: dict[int, Counter] = {}
     if indicators is None or indicators.empty:
         return by_page
-    for page, text in zip(indicators["page"], indicators["target_text"]):
-        if page is None or pd.isna(page) or not isinstance(text, str):
+    names = set()
+    for page, target, level3, name in zip(indicators["page"], indicators["target_text"], indicators["level3"],
+                                          indicators["project_name"]):
+        if page is None or pd.isna(page):
             continue
-        for token in ANY_NUMBER.findall(text):
-            if (value := decimal_value(token)) is not None:
-                by_page.setdefault(int(page), Counter())[value] += 1
+        texts = [target, level3]
+        if (page, name) not in names:
+            names.add((page, name))
+            texts.append(name)
+        for text in texts:
+            if not isinstance(text, str):
+                continue
+            for token in ANY_NUMBER.findall(text):
+                if (value := decimal_value(token)) is not None:
+                    by_page.setdefault(int(page), Counter())[value] += 1
     return by_page
 
 
 def _repeated_values(doc: ExtractedDocument) -> dict[int, Counter]:
-    """Amounts of rows a table prints again (read once, where the table starts)."""
+    """Amounts of rows a table prints again (read once, where the table starts), and the amounts of
+    a form printed again (福州 p52 reprints p28's form: facts once, from the first)."""
     by_page: dict[int, Counter] = {}
-    for table in doc.tables:
-        for row in table.repeated_rows:
-            for cell in row:
-                if (value := parse_amount(cell.text)) is not None:
-                    by_page.setdefault(cell.page, Counter())[value.normalize()] += 1
+    cells = [cell for table in doc.tables for row in table.repeated_rows for cell in row]
+    for cell in cells:
+        if (value := parse_amount(cell.text)) is not None:
+            by_page.setdefault(cell.page, Counter())[value.normalize()] += 1
+    for form in doc.performance_forms:
+        if form.reprint_of is None:
+            continue
+        for fund in form.funds:
+            if (value := parse_amount(fund.text)) is not None:
+                by_page.setdefault(fund.page, Counter())[value.normalize()] += 1
     return by_page
 
 

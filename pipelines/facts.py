@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipelines.form_facts import form_facts
 from pipelines.model import FACT_COLUMNS, ExtractedDocument, ExtractedTable, empty_frame
 from pipelines.money import parse_amount, to_yuan
 from pipelines.vocabulary import (
@@ -236,6 +237,7 @@ def build_facts(doc: ExtractedDocument) -> pd.DataFrame:
     for table in doc.tables:
         rows.extend(table_facts(table, doc.info.document_id, doc.info.unit_name, doc.info.fiscal_year,
                                 doc.info.doc_kind))
+    rows.extend(form_facts(doc))
     if not rows:
         return empty_frame(FACT_COLUMNS + INTERNAL_COLUMNS)
     frame = pd.DataFrame(rows, columns=FACT_COLUMNS + INTERNAL_COLUMNS)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from pipelines.read.forms import is_form_page
 from pipelines.read.pages import read_pages
 from pipelines.read.stitch import assemble
 from pipelines.facts import build_facts
@@ -49,7 +50,7 @@ def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDoc
     info = DocumentInfo(document_id=document_id_for(sha), source_path=str(path), sha256=sha,
                         pages=triage.page_count)
     wanted = sorted(set(triage.table_candidate_pages) | {
-        i + 1 for i, text in enumerate(triage.page_texts) if any(w in text for w in FORM_WORDS)})
+        i + 1 for i, text in enumerate(triage.page_texts) if is_form_page(text)})
     _, reads = read_pages(path, wanted)
     doc = assemble(info, reads, page_texts=triage.page_texts)
     parsed = {r.number for r in reads}
@@ -59,5 +60,3 @@ def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDoc
         (i + 1, text) for i, text in enumerate(triage.page_texts) if i + 1 not in parsed])
     return doc
 
-
-FORM_WORDS = ("绩效目标", "一级指标", "指标值")

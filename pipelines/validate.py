@@ -262,17 +262,21 @@ def check_cross_tables(facts: pd.DataFrame, year: int | None, findings: Findings
 def check_performance(doc: ExtractedDocument, facts: pd.DataFrame, findings: Findings) -> None:
     projects = facts[(facts.table_code == "project_expenditure") & (facts.measure == "total") & ~facts.is_total
                      & facts.project_name.notna()]
-    by_name = {r.project_name: r for r in projects.itertuples()}
+    if projects.empty:
+        return  # no project table (北京, 西安 print only the forms): nothing to compare with
+    by_name: dict[str, list] = {}
+    for r in projects.itertuples():
+        by_name.setdefault(r.project_name, []).append(r)
     for form in doc.performance_forms:
-        if form.total_funds is None:
+        if form.kind != "project" or form.reprint_of is not None or form.total_funds is None:
             continue
         unit = form.unit or doc.info.amount_unit or "万元"
         location = f"performance p.{form.page} {form.project_name}"
-        match = by_name.get(form.project_name)
+        match = _same_project(by_name.get(form.project_name, []), form.total_funds, unit)
         if match is None and by_name:
             close = difflib.get_close_matches(form.project_name, list(by_name), n=1, cutoff=0.75)
             if close:
-                match = by_name[close[0]]
+                match = _same_project(by_name[close[0]], form.total_funds, unit)
                 findings.add("performance.project_name_matches", ZERO, Decimal(1), location,
                              f"{location}: the form names the project 「{form.project_name}」；but the project table "
                              f"prints 「{close[0]}」 (p.{match.page})", severity="warning")
@@ -285,6 +289,12 @@ def check_performance(doc: ExtractedDocument, facts: pd.DataFrame, findings: Fin
         findings.add("performance.funds_eq_project_amount", expected, form.total_funds, location,
                      f"{location}: 资金总额 {_fmt(form.total_funds, unit)}；but the project table "
                      f"(p.{match.page}) prints {_fmt(match.amount, match.unit)}")
+
+
+def _same_project(rows: list, total: Decimal, unit: str):
+    """Of the project rows printing the form's name (烟台市司法局 prints 实施公车统管费用 once per
+    实施单位), the one printing the form's amount, else the first."""
+    return next((r for r in rows if r.amount_yuan == total * UNIT_TO_YUAN[unit]), rows[0] if rows else None)
 
 
 # ---------------------------------------------------------------- prose

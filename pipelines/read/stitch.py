@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pipelines.model import Cell, DocumentInfo, ExtractedDocument, ExtractedTable, PerformanceForm
+from pipelines.model import Cell, DocumentInfo, ExtractedDocument, ExtractedTable
 from pipelines.read.cells import is_amount_cell, is_total_label, no_amounts, only_amounts
-from pipelines.read.forms import form_from_grid, is_performance_grid
+from pipelines.read.forms import FormReader
 from pipelines.read.grid import Grid, align_columns
 from pipelines.read.metadata import read_metadata, unit_named_in_prose
 from pipelines.read.pages import PageRead
@@ -18,7 +18,7 @@ def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = 
     """Stitch parsed pages into logical tables and forms; ``page_texts`` is every page's text
     (from triage), used for the cover and, failing captions, the unit named in the prose."""
     tables: list[ExtractedTable] = []
-    forms: list[PerformanceForm] = []
+    form_reader = FormReader()
     prose_pages: list[tuple[int, str]] = []
     titles_in_text: list[str] = []
     current: ExtractedTable | None = None
@@ -34,13 +34,7 @@ def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = 
         for grid in page.grids:
             context = [ln.text for ln in page.lines_between(top, grid.bbox[1])]
             top = grid.bbox[3]
-            titled = any(is_title_candidate(ln) and table_code_for_title(ln) for ln in with_wrapped_titles(context))
-            if is_performance_grid(grid) or (last_kind == "form" and not titled and forms
-                                              and grid.n_cols == len(forms[-1].rows[0])):
-                if any("项目名称" in compact(t) for r in range(min(3, grid.n_rows)) for t in grid.row_texts(r)):
-                    forms.append(form_from_grid(grid, None))
-                elif forms:
-                    forms[-1].rows.extend(form_from_grid(grid, None).rows)
+            if form_reader.take(grid, context):
                 last_kind = "form"
                 continue
             piece = split_grid(grid, context)
@@ -114,6 +108,7 @@ def assemble(info: DocumentInfo, reads: list[PageRead], page_texts: list[str] = 
             for line in page.lines:
                 if line.top >= (page.grids[-1].bbox[3] if page.grids else 0) and re.search(r"注[:：]|（注", line.text):
                     current.note = compact(line.text)
+    forms = form_reader.finish()
     read_metadata(reads, tables, forms, info, list(page_texts[:3]))
     if info.unit_name is None:
         info.unit_name = unit_named_in_prose(page_texts)
