@@ -12,7 +12,7 @@ a table was read from.
 
 Each table page yields one ``completeness.page_amounts`` finding: passed when every printed amount
 is matched (as a multiset of exact decimals) by a fact of that page or by a number the page's
-performance forms state (in an indicator's target value or text, or a project's name); otherwise
+performance forms state (in an indicator's target value, text or weight, or a project's name); otherwise
 it lists the amounts that did
 not become facts. A table page with printed amounts and no fact at all is an error; a partial page
 is a warning. Facts whose amount is not printed on their page at all (``completeness.fact_printed``)
@@ -115,17 +115,18 @@ def _values_by_page(pages, amounts) -> dict[int, Counter]:
 
 
 def _indicator_values(indicators: pd.DataFrame) -> dict[int, Counter]:
-    """Numbers printed in the forms' indicator texts (指标值 and 三级指标, every number as printed)
-    and in their project names (PM2.5 in 北京市PM2.5高密度监测网络设备更新项目), once per page."""
+    """Numbers printed in the forms' indicator texts (指标值, 三级指标, the weight; every number as
+    printed) and in their project names (PM2.5 in 北京市PM2.5高密度监测网络设备更新项目), once per page."""
     by_page: dict[int, Counter] = {}
     if indicators is None or indicators.empty:
         return by_page
     names = set()
-    for page, target, level3, name in zip(indicators["page"], indicators["target_text"], indicators["level3"],
-                                          indicators["project_name"]):
+    weights = indicators["weight"] if "weight" in indicators else [None] * len(indicators)
+    for page, target, level3, name, weight in zip(indicators["page"], indicators["target_text"],
+                                                  indicators["level3"], indicators["project_name"], weights):
         if page is None or pd.isna(page):
             continue
-        texts = [target, level3]
+        texts = [target, level3, None if weight is None or pd.isna(weight) else str(weight)]
         if (page, name) not in names:
             names.add((page, name))
             texts.append(name)

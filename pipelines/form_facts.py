@@ -7,7 +7,8 @@ label (the fund label, or a 年度主要任务 task), row_path its labels joined
 printed fund line within its form (for a list form, the project's line in the list). The internal
 row_index groups the amounts that one row identity relates (资金总额 = 财政拨款 + 其他资金,
 预算支出总额 = 财政拨款 + 其他资金 and each = its 基本支出 + 项目支出): a form's funds block is one
-such row, each line of a budget sub-table (a 年度主要任务 task: 总额 = 财政拨款 + 其他资金) another. A form printed
+such row, each line of a budget sub-table (a 年度主要任务 task: 总额 = 财政拨款 + 其他资金) another;
+the internal segment numbers the form, each form being a printed table of its own. A form printed
 again (福州 p52 = p28) yields its facts once. Where a document prints several forms for one project
 name (烟台市司法局: 实施公车统管费用 once per 实施单位), row_path starts with the form's 实施单位
 so that every fact keeps one identity.
@@ -18,9 +19,10 @@ from collections import Counter
 
 from pipelines.model import ExtractedDocument, PerformanceForm
 from pipelines.money import parse_amount, to_yuan
-from pipelines.read.forms import fund_table_code
+from pipelines.read.forms import form_vocab, fund_table_code
 
 IMPLEMENTING_UNIT = "实施单位"
+FORM_TABLE_CODES = frozenset(k.table_code for k in form_vocab().kinds)
 
 
 def form_facts(doc: ExtractedDocument) -> list[dict]:
@@ -64,6 +66,6 @@ def _facts_of(form: PerformanceForm, index: int, doc: ExtractedDocument, prefix:
             "econ_gov_code": None, "project_name": project, "project_category": None,
             "measure": fund.measure, "amount": amount, "unit": unit, "amount_yuan": to_yuan(amount, unit),
             "is_total": fund.is_total, "page": fund.page, "row_no": fund.row, "row_path": path,
-            "row_index": row_index, "ordinal": None, "segment": 0, "parent_row_no": None,
+            "row_index": row_index, "ordinal": None, "segment": index, "parent_row_no": None,
         })
     return rows

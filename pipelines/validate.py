@@ -14,6 +14,7 @@ import pandas as pd
 import yaml
 
 from pipelines.completeness import record_findings
+from pipelines.form_facts import FORM_TABLE_CODES
 from pipelines.money import parse_amount
 from pipelines.model import UNIT_TO_YUAN, VALIDATION_COLUMNS, ExtractedDocument, empty_frame
 from pipelines.vocabulary import VOCAB_DIR
@@ -84,7 +85,8 @@ def check_rows(facts: pd.DataFrame, findings: Findings) -> None:
     for fact in facts.itertuples(index=False):
         if fact.table_code == "summary":
             continue  # its rows are single amounts; the summary is checked against other tables
-        table_key = (fact.table_code, fact.side if isinstance(fact.side, str) else None)  # NaN != NaN
+        table_key = (fact.table_code, fact.side if isinstance(fact.side, str) else None,  # NaN != NaN
+                     fact.segment if fact.table_code in FORM_TABLE_CODES else None)  # each form its own table
         present.setdefault(table_key, set()).add(fact.measure)
         first, amounts = rows.setdefault((table_key, fact.row_index, fact.fiscal_year), (fact, {}))
         amounts.setdefault(fact.measure, fact.amount)

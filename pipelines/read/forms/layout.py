@@ -10,7 +10,6 @@ from pipelines.read.grid import Grid, GridCell
 from pipelines.vocabulary import compact
 
 UNIT_LINE = re.compile(r"单位[:：]?\s*(万元|元)\s*$|单位[:：]\s*(万元|元)")
-_INDICATOR_ROLES = ("value", "level3", "levels")
 
 
 @dataclass
@@ -67,16 +66,16 @@ def find_header(grid: Grid, vocab: FormVocab) -> Header | None:
     the rows, not a column."""
     for r in range(grid.n_rows):
         cells = [cell for c in range(grid.n_cols) if (cell := grid.own(r, c)) is not None and compact(cell.text)]
-        roles: dict[str, GridCell] = {}
+        value = next((cell for cell in cells if vocab.column_role(cell.text) == "value"), None)
+        if value is None:
+            continue
+        end = value.row + value.row_span
+        columns: dict[str, int] = {}
         for cell in cells:
             role = vocab.column_role(cell.text)
-            if role and role not in roles:
-                roles[role] = cell
-        if "value" not in roles or not ({"level3", "levels"} & set(roles)):
-            continue
-        end = min(cell.row + cell.row_span for role, cell in roles.items() if role in _INDICATOR_ROLES)
-        columns = {role: cell.col for role, cell in roles.items() if cell.row + cell.row_span <= end}
-        if "value" not in columns or not ({"level3", "levels"} & set(columns)):
+            if role and role not in columns and cell.row + cell.row_span <= end:
+                columns[role] = cell.col
+        if not ({"level3", "levels"} & set(columns)):
             continue
         if "level3" in columns:
             columns.pop("levels", None)
