@@ -67,6 +67,7 @@ class FundCell:
     row: int  # grid row
     item: str | None = None
     is_total: bool = False
+    line: int = 0  # the printed fund line, 1-based: rows with an amount or a fund label
 
 
 def read_funds(grid: Grid, rows: list[int], vocab: FormVocab) -> list[FundCell]:
@@ -84,7 +85,24 @@ def read_funds(grid: Grid, rows: list[int], vocab: FormVocab) -> list[FundCell]:
             if fund is not None:
                 funds.append(fund)
         previous = (r, amounts)
+    _number_lines(grid, funds, vocab)
     return funds
+
+
+def _number_lines(grid: Grid, funds: list[FundCell], vocab: FormVocab) -> None:
+    """Fund lines in printed order, counting a labelled line that prints no amount (其中：财政拨款
+    left blank) but not a task name wrapped onto a row of its own."""
+    if not funds:
+        return
+    first, last = min(f.row for f in funds), max(f.row for f in funds)
+    with_amounts = {f.row for f in funds}
+    line, numbers = 0, {}
+    for r in range(first, last + 1):
+        if r in with_amounts or any(vocab.fund_measure(cell.text) for cell in row_cells(grid, r)):
+            line += 1
+            numbers[r] = line
+    for fund in funds:
+        fund.line = numbers[fund.row]
 
 
 def _labelled(grid: Grid, r: int, cell, top: int, vocab: FormVocab) -> FundCell | None:

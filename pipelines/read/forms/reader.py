@@ -155,13 +155,11 @@ class FormReader:
 
     def _read_funds(self, grid: Grid, top: list[int]) -> None:
         form = self._open
-        lines: dict[int, int] = {}
-        for cell in read_funds(grid, top, self.vocab):
-            if cell.row not in lines:
-                form.fund_lines += 1
-                lines[cell.row] = form.fund_lines
+        cells = read_funds(grid, top, self.vocab)
+        for cell in cells:
             form.entries[-1].funds.append(FormFund(cell.labels, cell.measure, cell.text, grid.page,
-                                                   lines[cell.row], cell.item, cell.is_total))
+                                                   form.fund_lines + cell.line, cell.item, cell.is_total))
+        form.fund_lines += max((cell.line for cell in cells), default=0)
 
     def _read_list(self, grid: Grid, body: list[int], plan: Plan) -> None:
         form = self._open
