@@ -3,7 +3,7 @@ block, whose amounts are labelled either by the label on their left (资金总�
 column labels above them (总体资金情况 / 财政拨款 / 基本支出, a 年度主要任务 budget)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipelines.money import looks_like_amount
 from pipelines.read.forms.layout import column_labels, fund_path_measure, row_cells
@@ -17,11 +17,11 @@ class Pairs:
     """Label–value pairs printed in a form's rows."""
     name_label: str | None = None
     name: str | None = None
-    fields: dict[str, str] | None = None
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 def read_pairs(grid: Grid, rows, vocab: FormVocab) -> Pairs:
-    pairs = Pairs(fields={})
+    pairs = Pairs()
     labels = vocab.name_labels | vocab.field_labels
     for r in rows:
         cells = [cell for cell in row_cells(grid, r) if compact(cell.text)]

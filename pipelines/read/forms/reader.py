@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pipelines.model import Cell, FormFund, FormIndicator, PerformanceForm
 from pipelines.read.forms.layout import Header, Plan, caption_rows, find_header, unit_of
 from pipelines.read.forms.lists import segments
-from pipelines.read.forms.preamble import name_from_lines, read_funds, read_pairs, units_in
+from pipelines.read.forms.preamble import Pairs, name_from_lines, read_funds, read_pairs, units_in
 from pipelines.read.forms.rows import RawRow, indicators_of, read_row
-from pipelines.read.forms.vocab import FormKind, FormVocab, form_vocab, label_key
+from pipelines.read.forms.vocab import FormKind, FormVocab, form_vocab
 from pipelines.read.grid import Grid
 from pipelines.vocabulary import compact, is_title_candidate, table_code_for_title
 
@@ -98,11 +98,16 @@ class FormReader:
     def _titled_table(self, lines: list[str]) -> bool:
         return any(is_title_candidate(line) and table_code_for_title(line) for line in lines)
 
-    def _start(self, grid: Grid, title: str | None, pairs, context_lines, captions) -> _OpenForm:
-        kind = self.vocab.kind_for_title(title) if title else (
-            self.vocab.kind_for_name_label(pairs.name_label) if pairs.name_label else None) or self.vocab.kind("project")
+    def _start(self, grid: Grid, title: str | None, pairs: Pairs, context_lines: list[str],
+               captions: list[str]) -> _OpenForm:
+        """Open a form: its kind from its title (else from its name label), its name as printed."""
+        if title:
+            kind = self.vocab.kind_for_title(title)
+        else:
+            kind = (self.vocab.kind_for_name_label(pairs.name_label) if pairs.name_label else None) \
+                or self.vocab.kind("project")
         unit = unit_of(context_lines + captions)
-        form = _OpenForm(kind, title, unit, grid.page, fields=dict(pairs.fields or {}))
+        form = _OpenForm(kind, title, unit, grid.page, fields=dict(pairs.fields))
         name = pairs.name if pairs.name_label in kind.names else None
         if name is None and kind.name_lines:
             name = name_from_lines(context_lines, kind.names)
@@ -213,4 +218,4 @@ def fund_table_code(kind: str) -> str:
     return form_vocab().kind(kind).table_code
 
 
-__all__ = ["FormReader", "fund_table_code", "label_key"]
+__all__ = ["FormReader", "fund_table_code"]
