@@ -54,11 +54,11 @@ class FormReader:
         """Read ``grid`` if it is a form or continues the open one; False leaves it to the tables
         (and closes the open form: a table came between)."""
         header = find_header(grid, self.vocab)
-        if header is None and self._open is None:
-            return False  # a budget table: no indicators, no form to continue
         top = list(range(header.row if header else grid.n_rows))
         captions = [text for _, text in caption_rows(grid, top)]
         title = self._title(context_lines + captions)
+        if header is None and title is None and self._open is None:
+            return False  # a budget table: no indicators, no form title, no form to continue
         pairs = read_pairs(grid, top, self.vocab)
         titled_table = self._titled_table(context_lines)
         continues = self._open is not None and not title and not pairs.name and not titled_table \
@@ -66,12 +66,21 @@ class FormReader:
         if continues:
             self._read(grid, header, [] if header is None else top)
             return True
-        if header is None or (titled_table and not title):
+        if not self._starts_form(header, title, titled_table):
             return self._decline()
         self._close()
         self._open = self._start(grid, title, pairs, context_lines, captions)
         self._read(grid, header, top)
         return True
+
+    @staticmethod
+    def _starts_form(header: Header | None, title: str | None, titled_table: bool) -> bool:
+        """An indicator header not under a budget table's title; or a printed form title over a
+        grid without one (西安 表16, an empty template): a form all the same, whatever amounts it
+        prints are read, and it never loads as a table."""
+        if header is not None:
+            return title is not None or not titled_table
+        return title is not None and is_title_candidate(title)
 
     def _decline(self) -> bool:
         self._close()
@@ -149,8 +158,10 @@ class FormReader:
         if header is not None:
             plan, body = header.plan, list(range(header.end, grid.n_rows))
             form.plan = form.plan or plan
-        else:  # a continuation printed without a header
+        elif form.plan is not None and not top:  # a continuation printed without a header
             plan, body = form.plan.seated(grid), list(range(grid.n_rows))
+        else:
+            return  # no indicator header (yet)
         if plan.is_list:
             self._read_list(grid, body, plan)
             return
