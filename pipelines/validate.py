@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pandas as pd
 import yaml
 
+from pipelines import identity
 from pipelines.completeness import record_findings
 from pipelines.form_facts import FORM_TABLE_CODES
 from pipelines.money import parse_amount
@@ -397,6 +398,7 @@ def validate_document(doc: ExtractedDocument, facts: pd.DataFrame, indicators: p
     findings = Findings(doc.info.document_id)
     if completeness is not None:
         record_findings(completeness, findings)
+        identity.record_findings(facts, findings)
     check_columns_mapped(doc, findings)
     if not facts.empty:
         check_rows(facts, findings)
