@@ -93,9 +93,9 @@ class FormFund:
 class PerformanceForm:
     """One performance-target form, or one project of a list of them (预算表12), about one project,
     special fund, transfer payment or, for a 部门整体 form, the whole unit."""
-    kind: str  # project / overall / special_fund / transfer (pipelines/vocab/forms.yaml)
     project_name: str  # as printed, without a glued project code; "" when the form prints none
     page: int  # first page
+    kind: str = "project"  # project / overall / special_fund / transfer (pipelines/vocab/forms.yaml)
     title: str | None = None
     project_code: str | None = None  # printed before the name (11000021Y000000390843-…)
     unit: str | None = None  # 万元 / 元 of its amounts
