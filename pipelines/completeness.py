@@ -10,12 +10,13 @@ count, nor percentages, nor amounts that belong to a sentence (followed by 万�
 line of running prose). A table page is a page a table was read from, or one that prints rows of
 numbers outside prose (pipelines.triage.table_lines), whether or not the reader saw a table there.
 
-Each table page yields one ``completeness.page_amounts`` finding: passed when every printed amount
-is matched (as a multiset of exact decimals) by a fact of that page or by a number the page's
-performance forms state (in an indicator's target value, text or weight, or a project's name); otherwise
-it lists the amounts that did
-not become facts. A table page with printed amounts and no fact at all is an error; a partial page
-is a warning. Facts whose amount is not printed on their page at all (``completeness.fact_printed``)
+Each table page yields one ``completeness.page_amounts`` finding (pipelines.checks.completeness):
+passed when every printed amount is matched (as a multiset of exact decimals) by a fact of that
+page (a form's printed amounts are facts, pipelines.form_facts) or by a number the page's
+performance forms state (in an indicator's target value, text or weight, or a project's name);
+otherwise it lists the amounts that did not become facts. A table page with printed amounts from
+which nothing was read (no fact, no form) is an error; a partial page is a warning. Facts whose
+amount is not printed on their page at all (``completeness.fact_printed``)
 would be invented numbers: always an error.
 """
 from __future__ import annotations
@@ -39,7 +40,6 @@ TABLE_AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d
 ANY_NUMBER = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]|[.,]\d)")
 _PROSE_AFTER = re.compile(r"\s*(?:万元|亿元|元|万|%|％|‰|个|人|辆|次|倍|平方米|公里|户|项|年|月|日)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-SHOWN_MISSING = 20  # amounts listed in one finding
 
 
 @dataclass
@@ -49,6 +49,11 @@ class PageCompleteness:
     matched: int
     missing: list[str] = field(default_factory=list)  # tokens as printed, in reading order
     facts: int = 0
+    forms: int = 0  # performance forms read from the page (their amounts are not facts)
+
+    @property
+    def nothing_read(self) -> bool:
+        return self.facts == 0 and self.forms == 0
 
 
 @dataclass
@@ -164,6 +169,7 @@ def measure_completeness(doc: ExtractedDocument, facts: pd.DataFrame,
     form_values = _indicator_values(indicators)
     for page, values in _read_but_not_facts(doc).items():
         form_values.setdefault(page, Counter()).update(values)
+    form_pages = Counter(form.page for form in doc.performance_forms)
     table_pages = ({p for t in doc.tables for p in t.pages} | set(fact_values)
                    | {cell.page for form in doc.performance_forms for row in form.rows for cell in row})
     pages: list[PageCompleteness] = []
@@ -181,7 +187,7 @@ def measure_completeness(doc: ExtractedDocument, facts: pd.DataFrame,
             else:
                 missing.append(token)
         pages.append(PageCompleteness(number, len(tokens), matched, missing,
-                                      sum(fact_values.get(number, Counter()).values())))
+                                      sum(fact_values.get(number, Counter()).values()), form_pages[number]))
     return Completeness(pages, _invented(texts, fact_values))
 
 
@@ -195,25 +201,3 @@ def _invented(texts: list[str], fact_values: dict[int, Counter]) -> list[tuple[i
             invented += [(page, value)] * max(0, count - printed[value])
     return invented
 
-
-def record_findings(result: Completeness, findings) -> None:
-    """One completeness.page_amounts row per table page, one completeness.fact_printed row per
-    document (``findings``: a pipelines.validate.Findings)."""
-    for page in result.pages:
-        location = f"第{page.page}页"
-        if not page.missing:
-            message = f"第{page.page}页印有{page.printed}个表格金额，全部读入"
-        else:
-            shown = "、".join(page.missing[:SHOWN_MISSING]) + ("等" if len(page.missing) > SHOWN_MISSING else "")
-            nothing = page.facts == 0
-            message = (f"第{page.page}页印有{page.printed}个表格金额，{len(page.missing)}个未读入数据"
-                       + ("（本页未读出任何表格数据）" if nothing else "") + f"；未读入：{shown}")
-        findings.add("completeness.page_amounts", Decimal(page.printed), Decimal(page.matched), location,
-                     message, severity="error" if page.facts == 0 and page.missing else "warning",
-                     page=page.page, category="completeness")
-    invented = result.invented
-    shown = "、".join(f"第{p}页 {v:,}" for p, v in invented[:SHOWN_MISSING])
-    findings.add("completeness.fact_printed", Decimal(0), Decimal(len(invented)), "document",
-                 "每个数据的金额都印在其所在页" if not invented else
-                 f"{len(invented)}个数据的金额未印在其所在页（读取错误）；{shown}",
-                 severity="error", page=invented[0][0] if invented else None, category="completeness")

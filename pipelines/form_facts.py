@@ -2,16 +2,14 @@
 其他资金 …, a 部门整体 form's 预算支出总额 and 年度主要任务 budgets), so nothing printed is lost.
 
 One table_code per form kind (project_performance, performance_overall, special_fund_performance,
-transfer_performance), the measure from the fund label (docs/vocabulary.md). item is the line's
-label (the fund label, or a 年度主要任务 task), row_path its labels joined by ' / ', row_no the
-printed fund line within its form (for a list form, the project's line in the list). The internal
-row_index groups the amounts that one row identity relates (资金总额 = 财政拨款 + 其他资金,
-预算支出总额 = 财政拨款 + 其他资金 and each = its 基本支出 + 项目支出): a form's funds block is one
-such row, each line of a budget sub-table (a 年度主要任务 task: 总额 = 财政拨款 + 其他资金) another;
-the internal segment numbers the form, each form being a printed table of its own. A form printed
-again (福州 p52 = p28) yields its facts once. Where a document prints several forms for one project
-name (烟台市司法局: 实施公车统管费用 once per 实施单位), row_path starts with the form's 实施单位
-so that every fact keeps one identity.
+transfer_performance), the measure from the fund label (docs/vocabulary.md). item is the amount's
+label (the fund label, or a 年度主要任务 task), row_path its labels joined by ' / '. Each form is a
+printed table of its own (the internal segment numbers it): its label–amount block is one row
+(row_no 1; its lines are that row's measures, so 资金总额 = 财政拨款 + 其他资金 is checked within the
+row), each line of a budget sub-table another, and a list form's project row its line in the list.
+A form printed again (福州 p52 = p28) yields its facts once. Where a document prints several forms
+for one project name (烟台市司法局: 实施公车统管费用 once per 实施单位), row_path starts with the
+form's 实施单位 so that every fact keeps one identity.
 """
 from __future__ import annotations
 
@@ -30,22 +28,15 @@ def form_facts(doc: ExtractedDocument) -> list[dict]:
     forms = [f for f in doc.performance_forms if f.funds and f.reprint_of is None]
     names = Counter((f.kind, f.project_name or None) for f in forms)
     rows: list[dict] = []
-    groups: dict[tuple, int] = {}  # (table_code, form, identity group) -> row_index
     for index, form in enumerate(forms):
         prefix = None
         if names[(form.kind, form.project_name or None)] > 1:
             prefix = form.fields.get(IMPLEMENTING_UNIT) or f"第{form.page}页"
-        rows += _facts_of(form, index, doc, prefix, groups)
+        rows += _facts_of(form, index, doc, prefix)
     return rows
 
 
-def _identity_group(fund) -> str:
-    """Amounts one row identity relates: a form's funds block, or one line of a budget sub-table."""
-    return fund.item or ""
-
-
-def _facts_of(form: PerformanceForm, index: int, doc: ExtractedDocument, prefix: str | None,
-              groups: dict[tuple, int]) -> list[dict]:
+def _facts_of(form: PerformanceForm, index: int, doc: ExtractedDocument, prefix: str | None) -> list[dict]:
     info = doc.info
     unit = form.unit or info.amount_unit or "万元"
     project = form.project_name or (info.unit_name if form.kind == "overall" else None) or None
@@ -57,8 +48,6 @@ def _facts_of(form: PerformanceForm, index: int, doc: ExtractedDocument, prefix:
         labels = (fund.item,) if fund.item else fund.labels
         path = " / ".join(((prefix,) if prefix else ()) + labels)
         table_code = fund_table_code(form.kind)
-        row_index = groups.setdefault((table_code, index, _identity_group(fund)),
-                                      sum(1 for key in groups if key[0] == table_code))
         rows.append({
             "document_id": info.document_id, "unit_name": info.unit_name, "doc_kind": info.doc_kind,
             "fiscal_year": info.fiscal_year, "table_code": table_code, "side": None,
@@ -66,6 +55,6 @@ def _facts_of(form: PerformanceForm, index: int, doc: ExtractedDocument, prefix:
             "econ_gov_code": None, "project_name": project, "project_category": None,
             "measure": fund.measure, "amount": amount, "unit": unit, "amount_yuan": to_yuan(amount, unit),
             "is_total": fund.is_total, "page": fund.page, "row_no": fund.row, "row_path": path,
-            "row_index": row_index, "ordinal": None, "segment": index, "parent_row_no": None,
+            "row_index": fund.row - 1, "ordinal": None, "segment": index, "parent_row_no": None,
         })
     return rows

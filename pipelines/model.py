@@ -84,7 +84,8 @@ class FormFund:
     measure: str  # docs/vocabulary.md
     text: str  # as printed
     page: int
-    row: int  # the printed fund line within its form, 1-based
+    row: int  # its row in the form's funds, 1-based: the label–amount block is one row, each budget
+    # sub-table line another; in a list form, the project's line
     item: str | None = None  # the line's own label in a budget sub-table (a 年度主要任务 task)
     is_total: bool = False  # a 金额合计 line
 

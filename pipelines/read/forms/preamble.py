@@ -67,7 +67,7 @@ class FundCell:
     row: int  # grid row
     item: str | None = None
     is_total: bool = False
-    line: int = 0  # the printed fund line, 1-based: rows with an amount or a fund label
+    line: int = 0  # the row of the form's funds it belongs to, 1-based (_number_lines)
 
 
 def read_funds(grid: Grid, rows: list[int], vocab: FormVocab) -> list[FundCell]:
@@ -85,24 +85,17 @@ def read_funds(grid: Grid, rows: list[int], vocab: FormVocab) -> list[FundCell]:
             if fund is not None:
                 funds.append(fund)
         previous = (r, amounts)
-    _number_lines(grid, funds, vocab)
+    _number_lines(funds)
     return funds
 
 
-def _number_lines(grid: Grid, funds: list[FundCell], vocab: FormVocab) -> None:
-    """Fund lines in printed order, counting a labelled line that prints no amount (其中：财政拨款
-    left blank) but not a task name wrapped onto a row of its own."""
-    if not funds:
-        return
-    first, last = min(f.row for f in funds), max(f.row for f in funds)
-    with_amounts = {f.row for f in funds}
-    line, numbers = 0, {}
-    for r in range(first, last + 1):
-        if r in with_amounts or any(vocab.fund_measure(cell.text) for cell in row_cells(grid, r)):
-            line += 1
-            numbers[r] = line
+def _number_lines(funds: list[FundCell]) -> None:
+    """The printed rows of a form's funds: a funds block of label–amount lines (资金总额 /
+    财政拨款 / 其他资金, whose lines are one row's measures) is one row, each line of a budget
+    sub-table (a 年度主要任务 task, 金额合计) another, in printed order."""
+    numbers: dict[str | None, int] = {}
     for fund in funds:
-        fund.line = numbers[fund.row]
+        fund.line = numbers.setdefault(fund.item, len(numbers) + 1)
 
 
 def _labelled(grid: Grid, r: int, cell, top: int, vocab: FormVocab) -> FundCell | None:
