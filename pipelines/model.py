@@ -105,13 +105,7 @@ class PerformanceForm:
     indicators: list[FormIndicator] = field(default_factory=list)
     rows: list[list[Cell]] = field(default_factory=list)  # every printed row of its grids
     reprint_of: int | None = None  # first page of an identical form printed earlier
-
-    @property
-    def total_funds(self) -> Decimal | None:
-        """The form's 资金总额 (年度预算资金总额, 项目总额 …) when it prints one."""
-        from pipelines.money import parse_amount
-        return next((parse_amount(f.text) for f in self.funds if f.measure == "total" and len(f.labels) == 1
-                     and f.item is None), None)
+    total_funds: Decimal | None = None  # its 资金总额 (年度预算资金总额, 项目总额 …) when it prints one
 
 
 @dataclass

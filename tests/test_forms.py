@@ -94,18 +94,18 @@ def test_project_forms_funds(run):
     doc, facts, _, validation = run("project")
     assert fund_rows(facts) == [
         ("project_performance", XIAN, "实施期资金总额", "实施期资金总额", "total", "3361.96", "万元", 1, 1, False),
-        ("project_performance", XIAN, "财政拨款", "财政拨款", "fiscal_subtotal", "3361.96", "万元", 1, 2, False),
+        ("project_performance", XIAN, "财政拨款", "财政拨款", "fiscal_subtotal", "3361.96", "万元", 1, 1, False),
         # one project name, two 实施单位: row_path keeps the facts apart
         ("project_performance", SAME, "年度预算资金总额", "甲单位 / 年度预算资金总额", "total", "15.00", "万元", 3, 1, False),
-        ("project_performance", SAME, "财政拨款", "甲单位 / 财政拨款", "fiscal_subtotal", "15.00", "万元", 3, 2, False),
-        ("project_performance", SAME, "其他资金", "甲单位 / 其他资金", "other_funds", "0.00", "万元", 3, 3, False),
+        ("project_performance", SAME, "财政拨款", "甲单位 / 财政拨款", "fiscal_subtotal", "15.00", "万元", 3, 1, False),
+        ("project_performance", SAME, "其他资金", "甲单位 / 其他资金", "other_funds", "0.00", "万元", 3, 1, False),
         ("project_performance", SAME, "年度预算资金总额", "乙单位 / 年度预算资金总额", "total", "2.00", "万元", 4, 1, False),
-        ("project_performance", SAME, "财政拨款", "乙单位 / 财政拨款", "fiscal_subtotal", "2.00", "万元", 4, 2, False),
-        ("project_performance", SAME, "其他资金", "乙单位 / 其他资金", "other_funds", "0.00", "万元", 4, 3, False),
+        ("project_performance", SAME, "财政拨款", "乙单位 / 财政拨款", "fiscal_subtotal", "2.00", "万元", 4, 1, False),
+        ("project_performance", SAME, "其他资金", "乙单位 / 其他资金", "other_funds", "0.00", "万元", 4, 1, False),
         # the reprint on page 6 yields no second set of facts
         ("project_performance", QZ, "资金总额", "资金总额", "total", "237.50", "万元", 5, 1, False),
-        ("project_performance", QZ, "财政拨款", "财政拨款", "fiscal_subtotal", "237.50", "万元", 5, 2, False),
-        ("project_performance", QZ, "其他资金", "其他资金", "other_funds", "0.00", "万元", 5, 3, False),
+        ("project_performance", QZ, "财政拨款", "财政拨款", "fiscal_subtotal", "237.50", "万元", 5, 1, False),
+        ("project_performance", QZ, "其他资金", "其他资金", "other_funds", "0.00", "万元", 5, 1, False),
     ]
     assert [f.reprint_of for f in doc.performance_forms] == [None, None, None, None, 5]
     assert doc.performance_forms[1].fields == {"主管部门": "测试局", "实施单位": "甲单位"}
@@ -242,7 +242,7 @@ def test_chongqing_forms(run):
     assert fund_rows(facts) == [
         (code, fund, "当年预算", "当年预算", "total", "12700.00", "万元", 2, 1, False),
         (code, fund, "市级支出", "市级支出", "municipal_spending", "700.00", "万元", 2, 1, False),
-        (code, fund, "补助区县", "补助区县", "county_subsidy", "12000.00", "万元", 2, 2, False),
+        (code, fund, "补助区县", "补助区县", "county_subsidy", "12000.00", "万元", 2, 1, False),
         ("project_performance", project, "当年财政拨款预算金额", "当年财政拨款预算金额", "fiscal_subtotal", "14299.16",
          "万元", 3, 1, False),
         ("project_performance", "水文业务经费", "当年财政拨款预算金额", "当年财政拨款预算金额", "fiscal_subtotal",
@@ -270,8 +270,8 @@ def test_transfer_form(run):
     code = "transfer_performance"
     assert fund_rows(facts) == [
         (code, name, "年度金额", "年度金额", "total", "400000.000000", "万元", 1, 1, False),
-        (code, name, "中央财政资金", "中央财政资金", "central_funds", "100000.000000", "万元", 1, 2, False),
-        (code, name, "市级财政资金", "市级财政资金", "municipal_funds", "300000.000000", "万元", 1, 3, False),
+        (code, name, "中央财政资金", "中央财政资金", "central_funds", "100000.000000", "万元", 1, 1, False),
+        (code, name, "市级财政资金", "市级财政资金", "municipal_funds", "300000.000000", "万元", 1, 1, False),
     ]
     assert doc.performance_forms[0].fields == {"市级主管部门": "测试局"}
     checked = validation[validation.check_id == "row_sum.total_eq_fund_levels"]

@@ -6,8 +6,10 @@ forms, one per project of a list form."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from pipelines.model import Cell, FormFund, FormIndicator, PerformanceForm
+from pipelines.money import parse_amount
 from pipelines.read.forms.layout import Header, Plan, caption_rows, find_header, unit_of
 from pipelines.read.forms.lists import segments
 from pipelines.read.forms.preamble import Pairs, name_from_lines, read_funds, read_pairs, units_in
@@ -206,11 +208,17 @@ class FormReader:
             self._forms.append(PerformanceForm(
                 kind=form.kind.kind, project_name=name, page=entry.page, title=form.title, project_code=code,
                 unit=form.unit, fields=dict(form.fields), funds=entry.funds, indicators=indicators,
-                rows=form.cells if not form.is_list else []))
+                rows=form.cells if not form.is_list else [], total_funds=_total_funds(entry.funds)))
 
     def _split_code(self, name: str) -> tuple[str | None, str]:
         m = self.vocab.project_code.match(name)
         return (m.group(1), m.group(2)) if m else (None, name)
+
+
+def _total_funds(funds: list[FormFund]) -> Decimal | None:
+    """A form's 资金总额 (年度预算资金总额, 项目总额 …): its total fund label's amount."""
+    return next((parse_amount(f.text) for f in funds if f.measure == "total" and len(f.labels) == 1
+                 and f.item is None), None)
 
 
 def _mark_reprints(forms: list[PerformanceForm]) -> None:
