@@ -222,7 +222,8 @@ def _check_rate(sentence, claim: ExecutionClaim) -> list[Finding]:
     return [Finding(
         "prose.execution_rate", sentence.page,
         f"预算完成率与金额不符：决算{claim.actual.text} ÷ 预算{claim.budget.text}",
-        f"完成预算的{claim.rate}%", f"完成预算的{format_percent(expected, claim.rate)}", sentence.text,
+        claim.rate_text, claim.rate_text.replace(f"{claim.rate}", format_percent(expected, claim.rate).rstrip("%"), 1),
+        sentence.text,
         severity=_severity(gap), expected=expected, actual=claim.rate)]
 
 

@@ -46,6 +46,7 @@ class ExecutionClaim:
     budget: Amount | None
     actual: Amount
     rate: Decimal | None  # 完成预算的 X%
+    rate_text: str | None  # as printed: 完成年初预算的98.20%
     relation: str | None  # 大于 / 小于 / 等于 / 持平 / 基本持平, as the prose words it
     relation_start: int | None
 
@@ -220,7 +221,7 @@ def execution_claims(text: str) -> list[ExecutionClaim]:
         claims.append(ExecutionClaim(
             offsets[pair.start()], offsets[pair.end() - 1] + 1, _amount(pair, "budget", offsets),
             _amount(pair, "actual", offsets), number(rate.group("rate")) if rate else None,
-            relation.group("relation") if relation else None,
+            rate.group(0) if rate else None, relation.group("relation") if relation else None,
             offsets[relation.start()] if relation else None))
     # 决算为0.16万元，完成预算0万元的0%: the budget inside the rate
     for rate in rates:
@@ -231,7 +232,7 @@ def execution_claims(text: str) -> list[ExecutionClaim]:
             actual = _moved(before[-1], offsets)
             claims.append(ExecutionClaim(actual.start, offsets[rate.end() - 1] + 1,
                                          _amount(rate, "budget", offsets), actual,
-                                         number(rate.group("rate")), None, None))
+                                         number(rate.group("rate")), rate.group(0), None, None))
     return sorted(claims, key=lambda c: c.start)
 
 

@@ -23,7 +23,7 @@ _TRAILING = re.compile(r"(?:为|是|共|合计|共计|约|达|安排)+$")
 
 def quantity(sentence: Sentence, review: Review) -> tuple[tuple[int, str], Amount] | None:
     """((year, the quantity's name), its amount) of a sentence that states one."""
-    text, _ = without_parentheses(sentence.text)
+    text, _ = without_parentheses(sentence.body)
     found = amounts(text)
     if not found:
         return None

@@ -104,7 +104,9 @@ def _page_of(row) -> int | None:
 
 
 def _table_names(tables) -> dict[str, str]:
-    return {t.table_code: normalise_title(t.title) or t.table_code for t in tables or []}
+    names = dict(review_vocab()["report"]["tables"])
+    names.update({t.table_code: normalise_title(t.title) for t in tables or [] if normalise_title(t.title)})
+    return names
 
 
 def entry_for(row, table_names: dict[str, str]) -> Entry:
@@ -303,3 +305,50 @@ def write_report(report: ReviewReport, out_dir: str | Path) -> tuple[Path, Path]
     html_path.write_text(render_html(report), encoding="utf-8")
     render_xlsx(report, xlsx_path)
     return html_path, xlsx_path
+
+
+# ---------------------------------------------------------------- from the warehouse
+@dataclass
+class WrittenReport:
+    document_id: str
+    unit_name: str | None
+    fiscal_year: int | None
+    doc_kind: str | None
+    html: Path
+    xlsx: Path
+    errors: int
+    warnings: int
+
+
+def _info(row: dict) -> DocumentInfo:
+    names = DocumentInfo.__dataclass_fields__
+    return DocumentInfo(**{k: v for k, v in row.items() if k in names})
+
+
+def report_from_warehouse(con, document_id: str, out_dir: str | Path) -> WrittenReport:
+    """The report of one loaded document, from its warehouse rows and (for the pictures) its PDF."""
+    from pipelines.crosscheck import _frame
+
+    documents = _frame(con, "SELECT * FROM documents WHERE document_id = ?", [document_id])
+    info = _info(documents.iloc[0].to_dict())
+    validation = _frame(con, "SELECT * FROM validation_results WHERE document_id = ?", [document_id])
+    if len(validation):
+        validation["passed"] = validation["passed"].astype(bool)
+    report = build_report(info, validation, info.source_path)
+    html_path, xlsx_path = write_report(report, out_dir)
+    return WrittenReport(document_id, info.unit_name, info.fiscal_year, info.doc_kind, html_path, xlsx_path,
+                         sum(e.severity == "error" for e in report.entries),
+                         sum(e.severity != "error" for e in report.entries))
+
+
+def documents_to_report(con, year: int | None, out_dir: str | Path) -> list[str]:
+    """Loaded documents of ``year`` (all years when None), and any loaded document without a report."""
+    rows = con.execute("SELECT document_id, unit_name, fiscal_year, doc_kind, source_path FROM documents "
+                       "WHERE status = 'loaded' ORDER BY unit_name, fiscal_year").fetchall()
+    wanted = []
+    for document_id, unit, fiscal_year, kind, source in rows:
+        info = DocumentInfo(document_id, source, "", 0, unit_name=unit, fiscal_year=fiscal_year, doc_kind=kind)
+        missing = not (Path(out_dir) / f"{report_stem(info)}.html").exists()
+        if year is None or fiscal_year == year or missing:
+            wanted.append(document_id)
+    return wanted

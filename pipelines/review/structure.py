@@ -139,14 +139,19 @@ def _order_findings(placed: list[tuple[int, str]]) -> list[Finding]:
 
 # ---------------------------------------------------------------- empty tables
 def _empty_tables(review: Review):
+    """Tables without an amount other than zero, in the facts and on their own pages: amounts on
+    its page the reader did not load do not make a table empty (a page it shares with another
+    table is read from the facts alone)."""
     facts = review.facts
     for table in review.doc.tables:
         rows = facts[facts.table_code == table.table_code] if len(facts) else facts
         if len(rows) and (rows.amount != 0).any():
             continue
+        shared = {p for other in review.doc.tables if other is not table for p in other.pages}
         texts = [review.doc.page_texts[p - 1] for p in table.pages if p - 1 < len(review.doc.page_texts)]
-        if any(_nonzero_amounts(text) for text in texts):
-            continue  # amounts on its page the reader did not load: not an empty table
+        own = [review.doc.page_texts[p - 1] for p in table.pages if p not in shared and p - 1 < len(review.doc.page_texts)]
+        if any(_nonzero_amounts(text) for text in own):
+            continue
         yield table, texts
 
 

@@ -144,6 +144,15 @@ class Sentence:
         return self.start + len(self.text)
 
     @property
+    def body(self) -> str:
+        """The text without the paragraph's heading line run in before it (一、收支预算情况2026年…)."""
+        if self.start == 0 and self.paragraph.opens_with_heading:
+            heading = self.paragraph.lines[0].text
+            if self.text.startswith(heading) and len(self.text) > len(heading):
+                return self.text[len(heading):]
+        return self.text
+
+    @property
     def finished(self) -> bool:
         return self.text[-1] in TERMINAL
 

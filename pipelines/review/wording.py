@@ -94,9 +94,10 @@ def _stops_mid_sentence(paragraph: Paragraph, following: Paragraph, table_pages:
     if last is None or last.finished or last.page in table_pages or paragraph.is_heading:
         return False
     text = last.text
+    cut = text[-1] in "，,、"
     if text[-1] in "：:”\"）)" or text[-1].isdigit() or text[-1] in "%％" or "，" not in text and "," not in text:
         return False
-    if len(text) < 15 or "：" in text or ":" in text:
+    if len(text) < (6 if cut else 15) or "：" in text or ":" in text:
         return False  # after a colon comes a list or a table, not the sentence's end
     # the heading is on the same page: across a page break a text layer may list boxes out of order
     return following.opens_with_heading and following.page == paragraph.lines[-1].page
@@ -146,7 +147,7 @@ def heading_year_findings(review: Review) -> list[Finding]:
     spec = _years_spec()
     for paragraph in review.paragraphs:
         heading = paragraph.lines[0].text
-        if not (paragraph.is_heading or (paragraph.part and heading == paragraph.part)):
+        if not (paragraph.opens_with_heading or (paragraph.part and paragraph.part.startswith(heading))):
             continue
         for match in _YEAR.finditer(heading):
             year = int(match.group(1))
