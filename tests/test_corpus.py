@@ -6,6 +6,7 @@ import pytest
 
 from conftest import process
 from pipelines.model import DocumentError
+from pipelines.review import CHECK_IDS as REVIEW_CHECKS  # asserted in tests/test_review_corpus.py
 from test_metadata import CORPUS_METADATA, as_tuple
 
 # document -> (unit_name, fiscal_year, doc_kind, facts, failing (check_id, location))
@@ -36,7 +37,7 @@ def test_corpus_document(corpus_dir, name):
     assert (doc.info.unit_name, doc.info.fiscal_year, doc.info.doc_kind) == (unit, year, kind)
     assert as_tuple(doc.info) == CORPUS_METADATA[name]  # as the ingestion sets it (test_metadata.py)
     assert len(facts) == fact_count
-    failed = validation[~validation.passed]
+    failed = validation[~validation.passed & ~validation.check_id.isin(REVIEW_CHECKS)]
     assert set(zip(failed.check_id, failed.location)) == failing
     # every table whose title is printed in the document was extracted
     from pipelines.vocabulary import table_code_for_title

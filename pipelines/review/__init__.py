@@ -47,6 +47,13 @@ RULES: list[tuple[Rule, str, str, str]] = [
 ]
 
 
+# every check id the rules write (some rules write more than the one their passed row names)
+CHECK_IDS = frozenset([check for _, check, _, _ in RULES] + [
+    "prose.change_direction", "prose.change_amount", "prose.flat_claim", "prose.execution_relation",
+    "presentation.toc_order",
+])
+
+
 def run_rules(review: Review) -> list[Finding]:
     findings: list[Finding] = []
     for rule, check_id, category, what in RULES:
@@ -55,19 +62,26 @@ def run_rules(review: Review) -> list[Finding]:
     return findings
 
 
+# the same words printed again on a page are one defect to correct (a leftover, a wrong name);
+# for the other rules each sentence is its own
+FOLDED_BY_PAGE = {"presentation.placeholder", "presentation.kind_wording", "presentation.retired_name",
+                  "presentation.punctuation", "presentation.document_year", "presentation.as_of_date"}
+
+
 def fold_repeats(findings: list[Finding]) -> list[Finding]:
-    """One finding per rule, page and printed text: a leftover repeated on a page is one defect."""
+    """One finding per rule, page and printed text (and sentence, for the rules not folded by page)."""
     first: dict[tuple, int] = {}
     counts: dict[tuple, int] = {}
     kept: list[Finding] = []
     for finding in findings:
-        key = (finding.check_id, finding.page, finding.printed, finding.passed)
+        sentence = None if finding.check_id in FOLDED_BY_PAGE else finding.sentence
+        key = (finding.check_id, finding.page, finding.printed, sentence, finding.passed)
         if finding.passed or key not in first:
             first.setdefault(key, len(kept))
             kept.append(finding)
         counts[key] = counts.get(key, 0) + 1
     for key, index in first.items():
-        if counts[key] > 1 and not key[3]:
+        if counts[key] > 1 and not key[4]:
             original = kept[index]
             kept[index] = _with_count(original, counts[key])
     return kept

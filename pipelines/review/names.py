@@ -23,25 +23,32 @@ CATEGORY = "presentation"
 
 
 def retired_name_findings(review: Review) -> list[Finding]:
-    """Every page is read (tables print class names too); one finding per name per page."""
+    """The prose's sentences, then every page's text (tables print class names too); one finding
+    per name per page."""
     if review.year is None:
         return []
     renames = [r for r in review_vocab()["retired_names"] if review.year >= r["from"]]
     table_by_page = _table_by_page(review)
-    findings = []
+    found: dict[tuple[int, str], str] = {}  # (page, old name) -> where it is printed
+    for paragraph in review.paragraphs:
+        for sentence in paragraph.sentences():
+            for rename in renames:
+                if rename["old"] in sentence.text:
+                    found.setdefault((sentence.page, rename["old"]), sentence.text)
     for index, text in enumerate(review.doc.page_texts):
-        page = index + 1
-        lines = [squeeze(line) for line in text.split("\n")]
-        for rename in renames:
-            line = next((ln for ln in lines if rename["old"] in ln), None)
-            if line is None:
-                continue
-            findings.append(Finding(
-                "presentation.retired_name", page,
-                f"“{rename['old']}”是{rename['from']}年起已停用的支出功能分类名称（{rename['code']}），"
-                f"{review.year}年应称“{rename['new']}”",
-                rename["old"], f"“{rename['new']}”", line, category=CATEGORY,
-                table_code=table_by_page.get(page)))
+        for raw in text.split("\n"):
+            for rename in renames:
+                if rename["old"] in squeeze(raw):
+                    token = next((t for t in raw.split() if rename["old"] in t), squeeze(raw))
+                    found.setdefault((index + 1, rename["old"]), token)
+    findings = []
+    for (page, old), where in sorted(found.items()):
+        rename = next(r for r in renames if r["old"] == old)
+        findings.append(Finding(
+            "presentation.retired_name", page,
+            f"“{old}”是{rename['from']}年起已停用的支出功能分类名称（{rename['code']}），"
+            f"{review.year}年应称“{rename['new']}”",
+            old, f"“{rename['new']}”", where, category=CATEGORY, table_code=table_by_page.get(page)))
     return findings
 
 

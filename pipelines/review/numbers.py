@@ -45,6 +45,12 @@ def step(value: Decimal) -> Decimal:
     return Decimal(1).scaleb(min(exponent, 0))
 
 
+def shown(amount) -> Decimal:
+    """A stored amount as printed: the warehouse keeps six decimals (50.000000), tables print two."""
+    value = Decimal(amount).normalize()
+    return value.quantize(Decimal("0.01")) if value.as_tuple().exponent > -2 else value
+
+
 def amounts(text: str) -> list[Amount]:
     return [Amount(number(m.group("number")), m.group("unit"), m.start(), m.end(), m.group(0))
             for m in AMOUNT.finditer(text)]

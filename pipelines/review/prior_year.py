@@ -26,7 +26,7 @@ from pipelines.prose import classify
 from pipelines.review.claims import ChangeClaim, change_claims
 from pipelines.review.context import Review
 from pipelines.review.finding import Finding
-from pipelines.review.numbers import UNITS
+from pipelines.review.numbers import UNITS, shown
 from pipelines.review.vocab import review_vocab
 from pipelines.warehouse import STATUS_LOADED, ensure_schema, insert_rows, transaction
 
@@ -85,7 +85,7 @@ def _allowed(claim: ChangeClaim, fact_step: Decimal) -> Decimal:
 
 
 def _fact_step(fact) -> Decimal:
-    exponent = Decimal(fact.amount).as_tuple().exponent
+    exponent = shown(fact.amount).as_tuple().exponent
     return Decimal(1).scaleb(min(exponent, 0)) * UNITS[fact.unit]
 
 
@@ -116,8 +116,8 @@ def prior_year_table_findings(review: Review) -> list[Finding]:
                 "prose.prior_year_table", sentence.page,
                 f"说明所述上年数与本文件表中上年数不符：按“{claim.word or claim.flat}”推算上年"
                 f"{TOPIC_NAMES.get(topic, topic)}为{base / UNITS[unit]:,.2f}{unit}，"
-                f"而第{int(fact.page)}页表中上年数为{fact.amount}{fact.unit}",
-                _claim_text(claim), f"与表中上年数{fact.amount}{fact.unit}相符的增减额（或改正表中上年数）",
+                f"而第{int(fact.page)}页表中上年数为{shown(fact.amount)}{fact.unit}",
+                _claim_text(claim), f"与表中上年数{shown(fact.amount)}{fact.unit}相符的增减额（或改正表中上年数）",
                 sentence.text, table_code=str(fact.table_code),
                 expected=table_yuan / UNITS[unit], actual=base / UNITS[unit], unit=unit if unit in ("元", "万元") else None))
     return findings
@@ -131,11 +131,11 @@ def _claim_text(claim: ChangeClaim) -> str:
 
 
 # ---------------------------------------------------------------- against the prior-year document
-def document_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
-    """(document, its prior-year document, year) for loaded documents of the same unit_key and kind."""
+def document_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, str]]:
+    """(document, its prior-year document, year, kind) for loaded documents of the same unit_key and kind."""
     return con.execute(
         """
-        SELECT d.document_id, p.document_id, d.fiscal_year
+        SELECT d.document_id, p.document_id, d.fiscal_year, d.doc_kind
         FROM documents d JOIN documents p
           ON d.unit_key = p.unit_key AND d.doc_kind = p.doc_kind AND p.fiscal_year = d.fiscal_year - 1
         WHERE d.status = ? AND p.status = ? AND d.unit_key IS NOT NULL
@@ -166,9 +166,10 @@ def _table_columns_vs_prior(facts, prior_facts, year, prior_label) -> list[Findi
             f"{CHECK_PREFIX}.three_public_prior_column", int(fact.page),
             f"本文件“三公”经费表中{year - 1}年{name}与{prior_label}（第{int(other.page)}页）不符" if not same
             else f"“三公”经费表上年{name}与上年文件相符",
-            f"{fact.amount}{fact.unit}", f"{other.amount}{other.unit}（{prior_label}所列）", f"{name}（{year - 1}年）",
+            f"{shown(fact.amount)}{fact.unit}", f"{shown(other.amount)}{other.unit}（{prior_label}所列）",
+            f"{name}（{year - 1}年）",
             category="cross_document", table_code="three_public", expected=Decimal(other.amount_yuan) / UNITS[fact.unit],
-            actual=Decimal(fact.amount), unit=fact.unit, passed=same))
+            actual=shown(fact.amount), unit=fact.unit, passed=same))
     return findings
 
 
@@ -192,9 +193,10 @@ def _prose_vs_prior(sentences: pd.DataFrame, prior_facts, year, prior_label) -> 
             findings.append(Finding(
                 f"{CHECK_PREFIX}.prose_prior_year", int(row.page),
                 f"说明所述上年{TOPIC_NAMES.get(topic, topic)}（推算为{base / UNITS[unit]:,.2f}{unit}）与"
-                f"{prior_label}第{int(other.page)}页所列{other.amount}{other.unit}不符" if not same
+                f"{prior_label}第{int(other.page)}页所列{shown(other.amount)}{other.unit}不符" if not same
                 else "说明所述上年数与上年文件相符",
-                _claim_text(claim), f"与{prior_label}相符的增减额（上年为{other.amount}{other.unit}）", row.sentence,
+                _claim_text(claim), f"与{prior_label}相符的增减额（上年为{shown(other.amount)}{other.unit}）",
+                row.sentence,
                 category="cross_document", expected=Decimal(other.amount_yuan) / UNITS[unit], actual=base / UNITS[unit],
                 unit=unit if unit in ("元", "万元") else None, passed=same))
     return findings
@@ -202,12 +204,12 @@ def _prose_vs_prior(sentences: pd.DataFrame, prior_facts, year, prior_label) -> 
 
 def prior_year_document_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frames = []
-    for document_id, prior_id, year in document_pairs(con):
+    for document_id, prior_id, year, kind in document_pairs(con):
         facts = _frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM facts WHERE document_id = ?", [document_id])
         prior = _frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM facts WHERE document_id = ?", [prior_id])
         sentences = _frame(con, "SELECT DISTINCT page, sentence FROM prose_amounts WHERE document_id = ? "
                                 "ORDER BY page, sentence", [document_id])
-        label = f"{year - 1}年文件"
+        label = f"{year - 1}年{kind}"
         frame = compare_with_prior_document(facts, sentences, prior, document_id, prior_id, year, label)
         if not frame.empty:
             frames.append(frame)

@@ -128,8 +128,10 @@ def entry_for(row, table_names: dict[str, str]) -> Entry:
     measure = table.group("measure") if table else None
     if measure:
         where += f"（{review_vocab()['report']['measures'].get(measure, measure)}栏）"
-    return Entry(_page_of(row), row.category, row.severity, [row.check_id], where,
-                 _amount_text(row.actual, _text(row.unit)), _amount_text(row.expected, _text(row.unit)),
+    printed, should = _amount_text(row.actual, _text(row.unit)), _amount_text(row.expected, _text(row.unit))
+    if not _text(row.unit) and {printed, should} <= {"0.00", "1.00", ""}:
+        printed = should = ""  # a yes/no check (a name that differs): its message says what is printed
+    return Entry(_page_of(row), row.category, row.severity, [row.check_id], where, printed, should,
                  _text(row.message), table.group("table") if table else (_text(row.table_code) or None), keys)
 
 
@@ -218,7 +220,7 @@ def _entry_html(number: int, entry: Entry) -> str:
  data-check="{_esc(' '.join(entry.check_ids))}">
 <div class="head">{number}. <span class="tag {_esc(entry.severity)}">{_esc(entry.severity_label)}</span><span class="tag">{_esc(entry.category_label)}</span><span class="where-page">{_esc(entry.page_label)}</span></div>
 <blockquote class="where">{_esc(entry.where)}</blockquote>
-<dl><dt>印为</dt><dd class="printed">{_esc(entry.printed)}</dd><dt>应为</dt><dd class="should">{_esc(entry.should)}</dd>
+<dl><dt>印为</dt><dd class="printed">{_esc(entry.printed or "—")}</dd><dt>应为</dt><dd class="should">{_esc(entry.should or "见原因")}</dd>
 <dt>原因</dt><dd class="why">{_esc(entry.why)}</dd></dl>{image}
 <div class="check">{_esc(', '.join(entry.check_ids))}</div></article>"""
 

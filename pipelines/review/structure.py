@@ -212,20 +212,20 @@ def empty_table_amount_findings(review: Review) -> list[Finding]:
 
 # ---------------------------------------------------------------- sections
 def section_findings(review: Review) -> list[Finding]:
+    """One finding naming every section the explanation lacks."""
     if not has_explanation(review):
         return []
     kind = "final" if review.is_final else "budget"
     paragraphs = _explained(review)
     text = "".join(p.text for p in paragraphs if not _is_table_title(p))
-    findings = []
-    first = paragraphs[0].page if paragraphs else None
-    for section in review_vocab()["required_sections"][kind]:
-        if (review.year or 0) < section.get("from", 0) or any(w in text for w in section["words"]):
-            continue
-        findings.append(Finding(
-            "presentation.section_missing", first, f"说明部分缺少“{section['name']}”的内容",
-            f"未见“{section['name']}”", f"增加“{section['name']}”一节", None, category=CATEGORY))
-    return findings
+    missing = [section["name"] for section in review_vocab()["required_sections"][kind]
+               if (review.year or 0) >= section.get("from", 0) and not any(w in text for w in section["words"])]
+    if not missing:
+        return []
+    names = "、".join(missing)
+    return [Finding("presentation.section_missing", paragraphs[0].page if paragraphs else None,
+                    f"说明部分没有{names}的内容", f"（缺）{names}", f"补充{names}的说明",
+                    (paragraphs[0].part or paragraphs[0].lines[0].text) if paragraphs else None, category=CATEGORY)]
 
 
 def _explained(review: Review) -> list[Paragraph]:
@@ -240,7 +240,9 @@ def _explained(review: Review) -> list[Paragraph]:
 
 
 def _is_table_title(paragraph: Paragraph) -> bool:
-    return parse_title(paragraph.lines[0].text) is not None and len(paragraph.lines) <= 3
+    """A table's title line (not a numbered heading that names a table, （二）…绩效目标表)."""
+    first = paragraph.lines[0].text
+    return heading_marker(first) is None and parse_title(first) is not None
 
 
 # ---------------------------------------------------------------- heading numbers

@@ -28,6 +28,7 @@ _MARKERS = (
     ("digit_paren", re.compile(r"^[（(](?P<n>\d{1,2})[）)]")),
 )
 TERMINAL = "。！？；;!?"
+LIST_OPENERS = ("其中：", "其中:")  # a line of its own that opens a list, like a heading
 _SENTENCE = re.compile(r"[^。！？；;!?]*[。！？；;!?]+|[^。！？；;!?]+$")
 _SPACE = re.compile(r"(?<![0-9A-Za-z])\s+|\s+(?![0-9A-Za-z])")
 
@@ -108,6 +109,10 @@ class Paragraph:
 
     def sentences(self) -> list[Sentence]:
         return list(self._sentences)
+
+    @property
+    def opens_a_list(self) -> bool:
+        return self.lines[0].text in LIST_OPENERS
 
     @property
     def opens_with_heading(self) -> bool:
@@ -194,7 +199,7 @@ def read_prose(doc: ExtractedDocument) -> Prose:
             bare_part = _PART.fullmatch(line.text) is not None
         # only a marker starts a paragraph: a line after a full stop may continue the same one
         # (a wrapped line can end on 。), and a claim may reach back over a sentence end
-        if previous is None or heading_marker(line.text) is not None:
+        if previous is None or heading_marker(line.text) is not None or line.text in LIST_OPENERS:
             paragraphs.append(Paragraph([line], part))
         else:
             paragraphs[-1].lines.append(line)

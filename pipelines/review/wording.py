@@ -64,6 +64,16 @@ def _unfinished_pattern() -> re.Pattern:
     return re.compile(rf"(?:(?:{endings})|{extra})[{TERMINAL}]+$")
 
 
+def _tail(text: str) -> str:
+    """The sentence's last clause (what the reader sees stop), at most 30 characters."""
+    if len(text) <= 30:
+        return text
+    body = text.rstrip("。；;，,、：: ")
+    start = max(body.rfind(c) for c in "，,；;：:") + 1
+    clause = text[start:]
+    return clause if 2 <= len(clause) <= 30 else text[-30:]
+
+
 def unfinished_findings(review: Review) -> list[Finding]:
     findings = []
     table_pages = {page for table in review.doc.tables for page in table.pages}
@@ -73,7 +83,7 @@ def unfinished_findings(review: Review) -> list[Finding]:
             if sentence.finished and _unfinished_pattern().search(sentence.text):
                 findings.append(Finding(
                     "presentation.unfinished_sentence", sentence.page, "句子未写完，缺少应有的内容",
-                    sentence.text[-12:], "写明所述内容（如原因、金额或所含项目）", sentence.text,
+                    _tail(sentence.body), "写明所述内容（如原因、金额或所含项目）", sentence.text,
                     category=CATEGORY))
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
         if following is not None and _stops_mid_sentence(paragraph, following, table_pages):
@@ -82,7 +92,7 @@ def unfinished_findings(review: Review) -> list[Finding]:
             findings.append(Finding(
                 "presentation.unfinished_sentence", last.page,
                 "句子未写完就转入下一标题" if cut else "段落末句缺少句号",
-                last.text[-12:], "补全句子" if cut else "句末加“。”", last.text, category=CATEGORY,
+                _tail(last.text), "补全句子" if cut else "句末加“。”", last.text, category=CATEGORY,
                 severity="error" if cut else "warning"))
     return findings
 
@@ -100,7 +110,9 @@ def _stops_mid_sentence(paragraph: Paragraph, following: Paragraph, table_pages:
     if len(text) < (6 if cut else 15) or "：" in text or ":" in text:
         return False  # after a colon comes a list or a table, not the sentence's end
     # the heading is on the same page: across a page break a text layer may list boxes out of order
-    return following.opens_with_heading and following.page == paragraph.lines[-1].page
+    # …万元， then a line 其中： goes on with the list; …预算 then 其中： lost its full stop
+    opens = following.opens_with_heading or (following.opens_a_list and not cut)
+    return opens and following.page == paragraph.lines[-1].page
 
 
 # ---------------------------------------------------------------- punctuation
