@@ -83,3 +83,26 @@ def test_no_prior_year_document_no_rows(tmp_path):
     con = warehouse.connect(tmp_path / "budget.duckdb")
     load(con, "doc-2026", 2026, [(2025, "total", "50.00")])
     assert refresh_prior_year_findings(con).empty and rows(con).empty
+
+
+def test_the_prior_documents_own_statement_when_no_table_prints_it(tmp_path):
+    con = warehouse.connect(tmp_path / "budget.duckdb")
+    prior_prose = pd.DataFrame([{"document_id": "doc-2025", "topic": "operating_funds", "fiscal_year": 2025,
+                                 "amount": Decimal("134.81"), "unit": "万元", "amount_yuan": Decimal("1348100.00"),
+                                 "page": 20, "sentence": "2025年机关运行经费财政拨款预算为134.81万元。"}],
+                               columns=PROSE_COLUMNS)
+    warehouse.load_document(con, info("doc-2025", 2025), facts("doc-2025", [(2025, "total", "50.00")]), None,
+                            prior_prose, empty_frame(VALIDATION_COLUMNS))
+    sentence = "2026年机关运行经费财政拨款预算为132.74万元，较2025年预算减少12.07万元。"
+    current = pd.DataFrame([{"document_id": "doc-2026", "topic": "operating_funds", "fiscal_year": 2026,
+                             "amount": Decimal("132.74"), "unit": "万元", "amount_yuan": Decimal("1327400.00"),
+                             "page": 21, "sentence": sentence}], columns=PROSE_COLUMNS)
+    warehouse.load_document(con, info("doc-2026", 2026), facts("doc-2026", [(2025, "total", "50.00")]), None,
+                            current, empty_frame(VALIDATION_COLUMNS))
+    refresh_prior_year_findings(con)
+    found = rows(con)
+    prose_rows = found[found.check_id == "prior_xdoc.prose_prior_year"]
+    # 132.74 + 12.07 = 144.81, but the 2025 budget stated 134.81
+    assert len(prose_rows) == 1 and not prose_rows.iloc[0].passed
+    assert (prose_rows.iloc[0].expected, prose_rows.iloc[0].actual) == (Decimal("134.81"), Decimal("144.81"))
+    assert "134.81万元" in prose_rows.iloc[0].message

@@ -237,3 +237,12 @@ def test_a_repeated_leftover_on_one_page_is_one_finding():
 def test_facts_of_other_tables_do_not_matter():
     facts = BUDGET_FACTS + [fact("general_expenditure", "total", "1200.00", 2026, 4, func_code="210")]
     assert found(budget(facts=facts, tables=BUDGET_TABLES)) == []
+
+
+def test_a_budget_balances_so_its_expenditure_is_its_income():
+    document = budget({"2026年机关运行经费预算30.00万元，用于保障单位日常运转。":
+                       "2026年机关运行经费预算30.00万元，用于保障单位日常运转。\n（一）支出预算：2026年支出预算1,300.00万元。"})
+    row, (why, printed, _) = only(document, "prose.repeated_amount", 7)
+    assert printed == "1,300.00万元" and "收入预算" in why
+    assert found(budget({"2026年机关运行经费预算30.00万元，用于保障单位日常运转。":
+                         "2026年机关运行经费预算30.00万元，用于保障单位日常运转。\n（一）支出预算：2026年支出预算1,200.00万元。"})) == []

@@ -101,7 +101,7 @@ def _check_change(paragraph: Paragraph, claim: ChangeClaim, claims: list[ChangeC
             "prose.change_direction", sentence.page,
             f"同一句中增减方向前后矛盾：金额{claim.word}{claim.delta.text}，百分比却是{claim.percent_word}",
             f"{claim.word}{claim.delta.text}，{claim.percent_word}{claim.percent}%",
-            f"两处方向一致（{claim.word}…{WORD_FOR_SIGN[claim.sign] if claim.sign == 1 else '下降'}…）",
+            f"与“{claim.word}”同向的百分比（{'增长' if claim.sign == 1 else '下降'}…%），或改正增减额",
             sentence.text))
     elif claim.percent is not None and base.yuan is not None and base.yuan > 0:
         out += _check_percent(sentence, claim, base)

@@ -17,7 +17,7 @@ import pandas as pd
 from pipelines import warehouse
 from pipelines.crosscheck import _frame
 from pipelines.ingest import extract_document
-from pipelines.model import FACT_COLUMNS, DocumentInfo
+from pipelines.model import FACT_COLUMNS, PROSE_COLUMNS, DocumentInfo
 from pipelines.process import derive
 from pipelines.review.prior_year import compare_with_prior_document
 from pipelines.review.report import build_report, write_report
@@ -47,10 +47,12 @@ def prior_year_rows(info: DocumentInfo, facts: pd.DataFrame, prose: pd.DataFrame
             return None, None
         prior_id, prior_path = found[0]
         prior_facts = _frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM facts WHERE document_id = ?", [prior_id])
+        prior_prose = _frame(con, f"SELECT {', '.join(PROSE_COLUMNS)} FROM prose_amounts WHERE document_id = ?",
+                             [prior_id])
     sentences = prose[["page", "sentence"]].drop_duplicates() if len(prose) else pd.DataFrame(columns=["page", "sentence"])
     label = f"{info.fiscal_year - 1}年{info.doc_kind}（{Path(prior_path).name}）"
     rows = compare_with_prior_document(facts, sentences, prior_facts, info.document_id, prior_id,
-                                       info.fiscal_year, label)
+                                       info.fiscal_year, label, prior_prose)
     return rows, prior_path
 
 

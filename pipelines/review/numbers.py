@@ -56,20 +56,6 @@ def amounts(text: str) -> list[Amount]:
             for m in AMOUNT.finditer(text)]
 
 
-def amount_at(match: re.Match, group: str = "amount") -> Amount:
-    """The Amount of a match that has groups ``{group}_number`` and ``{group}_unit``."""
-    return Amount(number(match.group(f"{group}_number")), match.group(f"{group}_unit"),
-                  match.start(f"{group}_number"), match.end(f"{group}_unit"),
-                  match.group(f"{group}_number") + match.group(f"{group}_unit"))
-
-
-def format_amount(yuan: Decimal, unit: str, like: Decimal | None = None) -> str:
-    """An amount in 元 written in ``unit`` with the decimals of ``like`` (the printed figure)."""
-    value = yuan / UNITS[unit]
-    places = max(-(like.as_tuple().exponent), 0) if like is not None else 2
-    return f"{value:,.{places}f}{unit}"
-
-
 def format_percent(value: Decimal, like: Decimal | None = None) -> str:
     places = max(-(like.as_tuple().exponent), 0) if like is not None else 2
     places = max(places, 1) if abs(value) < 1 and value != 0 else places

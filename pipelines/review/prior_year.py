@@ -8,7 +8,8 @@ warehouse holds it — against the prior year's document of the same unit.
 
 The prior-year document is the loaded document with the same unit_key, the same doc_kind and
 fiscal_year one less. Its figure for a topic is the fact of vocab/review.yaml ``prior_year_columns``
-at its own fiscal year. Compared: (1) the prior year's amounts printed in this document's 三公 table
+at its own fiscal year, else (for ``prior_year_prose_topics``: totals, 三公, 机关运行经费, 政府采购)
+the amount its own prose states for that year. Compared: (1) the prior year's amounts printed in this document's 三公 table
 (its 上年 columns) against the prior document's 三公 table; (2) the base each prose comparison
 implies (本年 − 增减额) against the prior document's figure of the same topic. The rows belong to
 the newer document, like pipelines.crosscheck's (plain Python + duckdb, no Dagster).
@@ -21,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.crosscheck import _frame
-from pipelines.model import FACT_COLUMNS, VALIDATION_COLUMNS, empty_frame
+from pipelines.model import FACT_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS, empty_frame
 from pipelines.prose import classify
 from pipelines.review.claims import ChangeClaim, change_claims
 from pipelines.review.context import Review
@@ -144,11 +145,13 @@ def document_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, 
 
 
 def compare_with_prior_document(facts: pd.DataFrame, sentences: pd.DataFrame, prior_facts: pd.DataFrame,
-                                document_id: str, prior_id: str, year: int, prior_label: str) -> pd.DataFrame:
-    """Validation rows of ``document_id`` comparing its prior-year figures with its prior-year document."""
+                                document_id: str, prior_id: str, year: int, prior_label: str,
+                                prior_prose: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Validation rows of ``document_id`` comparing its prior-year figures with its prior-year document
+    (its tables, else what its prose states for the topics of ``prior_year_prose_topics``)."""
     rows = [f.row(document_id) for f in
             _table_columns_vs_prior(facts, prior_facts, year, prior_label)
-            + _prose_vs_prior(sentences, prior_facts, year, prior_label)]
+            + _prose_vs_prior(sentences, prior_facts, year, prior_label, prior_prose)]
     return pd.DataFrame(rows, columns=VALIDATION_COLUMNS) if rows else empty_frame(VALIDATION_COLUMNS)
 
 
@@ -173,7 +176,15 @@ def _table_columns_vs_prior(facts, prior_facts, year, prior_label) -> list[Findi
     return findings
 
 
-def _prose_vs_prior(sentences: pd.DataFrame, prior_facts, year, prior_label) -> list[Finding]:
+def _stated_in_prior(prior_prose: pd.DataFrame | None, topic: str | None, year: int):
+    """The prior document's own statement of a topic's amount for its year (the first one)."""
+    if prior_prose is None or prior_prose.empty or topic not in review_vocab()["prior_year_prose_topics"]:
+        return None
+    rows = prior_prose[(prior_prose.topic == topic) & (prior_prose.fiscal_year == year)]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _prose_vs_prior(sentences: pd.DataFrame, prior_facts, year, prior_label, prior_prose=None) -> list[Finding]:
     findings = []
     seen = set()
     for row in sentences.itertuples():
@@ -186,6 +197,8 @@ def _prose_vs_prior(sentences: pd.DataFrame, prior_facts, year, prior_label) -> 
             base = implied_base(claim)
             topic = claim_topic(row.sentence, claim)
             other = _prior_figure(prior_facts, topic, year - 1)
+            if other is None:
+                other = _stated_in_prior(prior_prose, topic, year - 1)
             if base is None or other is None:
                 continue
             same = abs(base - Decimal(other.amount_yuan)) <= _allowed(claim, _fact_step(other))
@@ -209,8 +222,10 @@ def prior_year_document_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame
         prior = _frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM facts WHERE document_id = ?", [prior_id])
         sentences = _frame(con, "SELECT DISTINCT page, sentence FROM prose_amounts WHERE document_id = ? "
                                 "ORDER BY page, sentence", [document_id])
+        prior_prose = _frame(con, f"SELECT {', '.join(PROSE_COLUMNS)} FROM prose_amounts WHERE document_id = ? "
+                                  "ORDER BY page", [prior_id])
         label = f"{year - 1}年{kind}"
-        frame = compare_with_prior_document(facts, sentences, prior, document_id, prior_id, year, label)
+        frame = compare_with_prior_document(facts, sentences, prior, document_id, prior_id, year, label, prior_prose)
         if not frame.empty:
             frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else empty_frame(VALIDATION_COLUMNS)

@@ -1,8 +1,9 @@
 """The same quantity stated twice with two values (prose.repeated_amount).
 
-A quantity is the first clause of a sentence, up to its first amount, naming one of the anchors of
-vocab/review.yaml (收入预算, “三公”经费, 机关运行经费 …) and none of the words that make it a part
-or a comparison; its year is the one the clause prints, else the document's. Two sentences stating
+A quantity is the first clause of a sentence (after a label such as （一）收入预算：), up to its first
+amount, naming one of the anchors of vocab/review.yaml (收入预算, “三公”经费, 机关运行经费 …) and none
+of the words that make it a part or a comparison; its year is the one the clause prints, else the
+document's. A budget balances, so its 收入预算, 支出预算 and 收支预算 are one quantity. Two sentences stating
 the same quantity with amounts that differ by more than the rounding of the printed unit disagree.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pipelines.review.vocab import review_vocab
 _YEAR = re.compile(r"(20\d\d)年度?")
 _LEADING = re.compile(r"^(?:其中|本部门|本单位|我局|本局|我单位|全年|当年)+")
 _TRAILING = re.compile(r"(?:为|是|共|合计|共计|约|达|安排)+$")
+_LABEL = re.compile(r"^[^，,；;。\d]{1,10}[：:]")  # （一）收入预算：2026年收入预算7,370.46万元
 
 
 def quantity(sentence: Sentence, review: Review) -> tuple[tuple[int, str], Amount] | None:
@@ -28,11 +30,12 @@ def quantity(sentence: Sentence, review: Review) -> tuple[tuple[int, str], Amoun
     if not found:
         return None
     head = text[:found[0].start]
-    if re.search(r"[，,：:；;、]", head):
+    if re.search(r"[，,；;、]", head) or re.search(r"[：:]", _LABEL.sub("", _unmarked(head), count=1)):
         return None  # the amount is not in the first clause
     marker = heading_marker(head)
     if marker:
         head = head[len(marker.text):]
+    head = _LABEL.sub("", head, count=1)
     years = _YEAR.findall(head)
     name = _YEAR.sub("", head)
     if review.info.unit_name:
@@ -41,7 +44,14 @@ def quantity(sentence: Sentence, review: Review) -> tuple[tuple[int, str], Amoun
     spec = review_vocab()
     if not any(w in name for w in spec["repeated_anchors"]) or any(w in name for w in spec["repeated_exclude"]):
         return None
+    if not review.is_final:
+        name = spec["repeated_same_in_budgets"].get(name, name)
     return (int(years[-1]) if years else review.year or 0, name), found[0]
+
+
+def _unmarked(head: str) -> str:
+    marker = heading_marker(head)
+    return head[len(marker.text):] if marker else head
 
 
 def repeated_findings(review: Review) -> list[Finding]:

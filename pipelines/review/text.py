@@ -169,10 +169,6 @@ class Prose:
     def sentences(self) -> list[Sentence]:
         return [s for p in self.paragraphs for s in p.sentences()]
 
-    def in_parts(self, *words: str) -> list[Paragraph]:
-        """Paragraphs under a 第X部分 heading containing any of ``words``."""
-        return [p for p in self.paragraphs if p.part and any(w in p.part for w in words)]
-
 
 def _lines(doc: ExtractedDocument) -> list[Line]:
     lines = []
