@@ -12,6 +12,7 @@ else the top of the page.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -45,26 +46,54 @@ class _Page:
         textpage = page.get_textpage()
         self.text = ""
         self.boxes: list[Box] = []
+        self.space_after: list[bool] = []  # whitespace followed the character on the page
         try:
             for index in range(textpage.count_chars()):
                 char = textpage.get_text_range(index, 1)
                 if not char or char.isspace():
+                    if self.space_after:
+                        self.space_after[-1] = True
                     continue
                 left, bottom, right, top = textpage.get_charbox(index)
                 self.text += char[0]
                 self.boxes.append(_to_image(left, bottom, right, top, width, height, rotation))
+                self.space_after.append(False)
         finally:
             textpage.close()
 
-    def find(self, key: str) -> Box | None:
+    def find(self, key: str, inside: Box | None = None) -> Box | None:
+        """The key's box: preferably where it stands alone (a table cell, not 司法 in 烟台市司法局)
+        and inside ``inside``; else its first occurrence."""
         squeezed = "".join(key.split())
-        at = self.text.find(squeezed) if squeezed else -1
-        if at < 0:
+        if not squeezed:
             return None
+        candidates = []
+        at = self.text.find(squeezed)
+        while at >= 0:
+            candidates.append(self._box(at, len(squeezed)))
+            at = self.text.find(squeezed, at + 1)
+        if not candidates:
+            return None
+
+        def score(item: tuple[int, Box]) -> tuple:
+            start, box = item
+            end = start + len(squeezed)
+            alone = end >= len(self.text) or self.space_after[end - 1] or not _is_cjk(self.text[end])
+            within = inside is None or (inside.top - 2 <= box.top and box.bottom <= inside.bottom + 2)
+            return (not within, not alone, start)
+
+        starts = [m.start() for m in re.finditer(re.escape(squeezed), self.text)]
+        return min(zip(starts, candidates), key=score)[1]
+
+    def _box(self, at: int, length: int) -> Box:
         box = self.boxes[at]
-        for other in self.boxes[at + 1:at + len(squeezed)]:
+        for other in self.boxes[at + 1:at + length]:
             box = box.union(other)
         return box
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _to_image(left, bottom, right, top, width, height, rotation) -> Box:
@@ -105,12 +134,12 @@ class PageImages:
                 page.close()
         return self.pages[number]
 
-    def locate(self, number: int, keys: list[str]) -> Box | None:
+    def locate(self, number: int, keys: list[str], inside: Box | None = None) -> Box | None:
         page = self._page(number)
         if page is None:
             return None
         for key in keys:
-            if key and (box := page.find(key)) is not None:
+            if key and (box := page.find(key, inside)) is not None:
                 return box
         return None
 
@@ -120,7 +149,8 @@ class PageImages:
         if page is None:
             return None
         image = page.image.copy()
-        found = self.locate(number, keys)
+        inside = Box(*(v * SCALE for v in region)) if region is not None else None
+        found = self.locate(number, keys, inside)
         width, height = image.size
         left, right = 0, width
         if region is not None:
