@@ -176,9 +176,25 @@ DIM_FUNCTION = _dimension("dim_function", "func_code", "支出功能分类 (func
 DIM_ECON_DEPT = _dimension("dim_econ_dept", "econ_dept_code", "部门预算支出经济分类 (departmental economic)")
 DIM_ECON_GOV = _dimension("dim_econ_gov", "econ_gov_code", "政府预算支出经济分类 (government economic)")
 
+DIM_UNIT = Table(
+    "dim_unit",
+    "A project addition: one row per unit (documents.unit_key) with a loaded document, rebuilt "
+    "from documents on every load and forget. Where a document has no unit_key yet, its printed "
+    "unit_name stands in as the key (here and in every view).",
+    _columns(
+        ("unit_key", "VARCHAR", "The unit's stable key (documents.unit_key)."),
+        ("unit_names", "VARCHAR[]", "Every unit_name printed by its loaded or superseded documents, "
+                                    "sorted: the name variants the key joins."),
+        ("region", "VARCHAR", "The region of its latest loaded document that shows one."),
+        ("documents", "INTEGER", "How many of its documents are loaded."),
+        ("fiscal_years", "INTEGER[]", "The fiscal years of its loaded documents, ascending."),
+    ),
+    primary_key=("unit_key",),
+)
+
 PUBLIC_TABLES: tuple[Table, ...] = (
     DOCUMENTS, FACTS, PERFORMANCE_INDICATORS, PROSE_AMOUNTS, VALIDATION_RESULTS,
-    DIM_FUNCTION, DIM_ECON_DEPT, DIM_ECON_GOV,
+    DIM_FUNCTION, DIM_ECON_DEPT, DIM_ECON_GOV, DIM_UNIT,
 )
 DOCUMENT_ROW_TABLES: tuple[Table, ...] = (FACTS, PERFORMANCE_INDICATORS, PROSE_AMOUNTS, VALIDATION_RESULTS)
 """Tables whose rows belong to one document and leave when it is replaced."""
@@ -194,7 +210,19 @@ def archive_of(table: Table) -> Table:
                  table.columns, public=False)
 
 
-INTERNAL_TABLES: tuple[Table, ...] = tuple(archive_of(t) for t in ARCHIVED_TABLES)
+SCHEMA_VERSION = Table(
+    "schema_version",
+    "Internal: a fingerprint of the views and macros this warehouse holds, so that they are "
+    "created again when the code changes them. Do not query.",
+    _columns(
+        ("part", "VARCHAR", "What the fingerprint covers."),
+        ("fingerprint", "VARCHAR", "SHA-256 of the statements that created it."),
+    ),
+    primary_key=("part",),
+    public=False,
+)
+
+INTERNAL_TABLES: tuple[Table, ...] = tuple(archive_of(t) for t in ARCHIVED_TABLES) + (SCHEMA_VERSION,)
 
 ALL_TABLES: tuple[Table, ...] = PUBLIC_TABLES + INTERNAL_TABLES
 TABLES_BY_NAME = {t.name: t for t in ALL_TABLES}
@@ -215,3 +243,51 @@ def comment_statements(table: Table) -> list[str]:
     statements = [f"COMMENT ON TABLE {table.name} IS {_quote(table.comment)}"]
     statements += [f"COMMENT ON COLUMN {table.name}.{c.name} IS {_quote(c.comment)}" for c in table.columns]
     return statements
+
+
+@dataclass(frozen=True)
+class View:
+    """A public view: its query and what each of its columns means, declared together.
+
+    ``depends_on`` names the tables and views it reads (for the documentation and the asset
+    graph's lineage)."""
+    name: str
+    comment: str
+    columns: tuple[Column, ...]
+    sql: str
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Macro:
+    """A public DuckDB macro. A table macro (``returns_table``) documents the columns it returns
+    like a view; a scalar macro documents its parameters in its comment."""
+    name: str
+    parameters: tuple[str, ...]
+    comment: str
+    sql: str
+    returns_table: bool = False
+    columns: tuple[Column, ...] = ()
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}({', '.join(self.parameters)})"
+
+
+def view_statements(view: View) -> list[str]:
+    statements = [f"CREATE OR REPLACE VIEW {view.name} ({', '.join(view.column_names)}) AS {view.sql}",
+                  f"COMMENT ON VIEW {view.name} IS {_quote(view.comment)}"]
+    statements += [f"COMMENT ON COLUMN {view.name}.{c.name} IS {_quote(c.comment)}" for c in view.columns]
+    return statements
+
+
+def macro_statements(macro: Macro) -> list[str]:
+    kind = "TABLE " if macro.returns_table else ""
+    body = f"TABLE {macro.sql}" if macro.returns_table else f"({macro.sql})"
+    return [f"CREATE OR REPLACE MACRO {macro.name}({', '.join(macro.parameters)}) AS {body}",
+            f"COMMENT ON MACRO {kind}{macro.name} IS {_quote(macro.comment)}"]
