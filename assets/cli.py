@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets import analyst_cli
 from pipelines.settings import DATABASE_PATH_ENV
 from pipelines.warehouse import default_database_path
 
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "landing folder deletes nothing by itself; this does.")
     forget.add_argument("target", metavar="PATH_OR_DOCUMENT_ID")
     forget.add_argument("--db", metavar="FILE", help="DuckDB file (default: as for ingest)")
+    analyst_cli.register(commands)  # sql, schema, export
     return parser
 
 
@@ -49,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_request:  # argparse: --help exits 0, usage errors 2
         return int(exit_request.code or 0)
+    if hasattr(args, "handler"):
+        return args.handler(args)
     if args.command == "forget":
         return forget(args.target, Path(args.db) if args.db else default_database_path())
     missing = [p for p in args.paths if not Path(p).exists()]
