@@ -5,6 +5,7 @@ Amounts print exactly (a DECIMAL's trailing zeros beyond the cents are dropped, 
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +14,7 @@ from pathlib import Path
 import duckdb
 from tabulate import tabulate
 
+from pipelines import warehouse
 from pipelines.warehouse import published_path
 
 NULL_TEXT = "NULL"
@@ -28,13 +30,33 @@ class Result:
     rows: list[tuple]
 
 
-def open_published(database: str | Path) -> duckdb.DuckDBPyConnection:
-    """The published copy of ``database``, read-only."""
+def open_published(database: str | Path, log=None) -> duckdb.DuckDBPyConnection:
+    """The published copy of ``database``, read-only; first brought up to date when it was written
+    by an older version of the project (its views and macros are missing or old)."""
     path = published_path(database)
     if not path.exists():
         raise QueryError(f"no published warehouse at {path}: ingest documents first "
                          f"(budget ingest data/samples), or name the warehouse with --db")
+    con = duckdb.connect(str(path), read_only=True)
+    if warehouse.held_views_fingerprint(con) == warehouse.views_fingerprint():
+        return con
+    con.close()
+    _upgrade(Path(database), log or (lambda message: print(message, file=sys.stderr)))
     return duckdb.connect(str(path), read_only=True)
+
+
+def _upgrade(database: Path, log) -> None:
+    """Open the warehouse for writing once (which creates the current views) and publish it; when
+    ingestion holds it, say so and go on with the older copy."""
+    if not database.exists():
+        return
+    try:
+        warehouse.connect(database, timeout=0, log=lambda message: None).close()
+    except warehouse.WarehouseLockedError:
+        log(f"budget: {published_path(database)} was written by an older version and {database} is "
+            "busy; its views may be missing until the next ingestion publishes it again")
+        return
+    warehouse.publish_snapshot(database)
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str) -> Result:

@@ -86,6 +86,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             statements += schema.comment_statements(table)
     for statement in statements:
         con.execute(statement)
+    if schema.DIM_UNIT.name not in existing:  # a warehouse from before dim_unit: fill it now
+        refresh_dim_unit(con)
     ensure_views(con)
 
 
@@ -97,13 +99,26 @@ def view_statements() -> list[str]:
             + [s for view in views.PUBLIC_VIEWS for s in schema.view_statements(view)])
 
 
+def views_fingerprint(statements: list[str] | None = None) -> str:
+    statements = view_statements() if statements is None else statements
+    return hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
+
+
+def held_views_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint of the views a warehouse holds (None: written before views existed)."""
+    try:
+        held = con.execute("SELECT fingerprint FROM schema_version WHERE part = 'views'").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return held[0][0] if held else None
+
+
 def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the views and macros when the code declares other ones than the warehouse holds
     (a fingerprint of their statements is kept in schema_version); cheap when nothing changed."""
     statements = view_statements()
-    fingerprint = hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
-    held = con.execute("SELECT fingerprint FROM schema_version WHERE part = 'views'").fetchall()
-    if held and held[0][0] == fingerprint:
+    fingerprint = views_fingerprint(statements)
+    if held_views_fingerprint(con) == fingerprint:
         return
     with transaction(con):
         for statement in statements:

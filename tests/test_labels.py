@@ -1,0 +1,47 @@
+"""pipelines/vocab/labels.yaml names every table code and measure the readers can produce."""
+from __future__ import annotations
+
+import re
+
+from pipelines import labels
+from pipelines.vocabulary import VOCAB_DIR, measure_rules, table_families
+
+
+def test_every_measure_the_readers_produce_has_a_label():
+    labelled = {m.code for m in labels.measure_labels()}
+    produced = {rule.measure for rule in measure_rules()} | {"unmapped", "total"}
+    assert produced <= labelled, produced - labelled
+
+
+def test_every_table_code_the_readers_produce_has_a_title():
+    titled = {t.code for t in labels.table_labels()}
+    assert {family.code for family in table_families()} <= titled
+
+
+def test_codes_and_labels_are_unique_snake_case():
+    for entries in (labels.table_labels(), labels.measure_labels()):
+        codes = [e.code for e in entries]
+        assert len(codes) == len(set(codes))
+        assert all(re.fullmatch(r"[a-z][a-z0-9_]*", c) for c in codes)
+    headers = [m.label for m in labels.measure_labels()]
+    assert len(headers) == len(set(headers))
+
+
+def test_the_contract_vocabulary_is_complete():
+    contract = (VOCAB_DIR.parent.parent.parent / "shared" / "data-contract.md")
+    if not contract.exists():
+        import pytest
+        pytest.skip("../shared/data-contract.md is not present beside the checkout")
+    text = contract.read_text(encoding="utf-8")
+    table_codes = set(re.findall(r"^\| ((?:final_)?[a-z_]+) \| [^|]*表", text, flags=re.M))
+    assert table_codes <= {t.code for t in labels.table_labels() if t.contract}
+    section = text.split("### measure vocabulary", 1)[1].split("## performance_indicators", 1)[0]
+    measures = set(re.findall(r"^\| ([a-z_]+) \|", section, flags=re.M)) - {"measure"}
+    measures |= set(re.findall(r"\b([a-z]+_[a-z_]+|actual) \(", section))
+    assert measures <= {m.code for m in labels.measure_labels() if m.contract}, \
+        measures - {m.code for m in labels.measure_labels() if m.contract}
+
+
+def test_three_public_row_labels_name_three_public_measures():
+    known = {m.code for m in labels.measure_labels()}
+    assert {measure for _, measure in labels.three_public_row_labels()} <= known
