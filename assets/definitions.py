@@ -9,8 +9,9 @@ from assets.schedules import publication_season_schedule
 from assets.sensors import landing_folder_sensor
 from assets.sources import source_documents
 from assets.tables import warehouse_tables
+from assets.views import warehouse_views
 
-all_assets = [source_documents, warehouse_tables]
+all_assets = [source_documents, warehouse_tables, warehouse_views]
 
 defs = dg.Definitions(
     assets=all_assets,
