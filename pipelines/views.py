@@ -120,11 +120,12 @@ _COUNTED = ("unit_key", "unit_name", "region", "fiscal_year", "doc_kind", "docum
 
 
 def _counted_columns() -> tuple[Column, ...]:
-    meaning = {c.name: c.comment for c in COUNTED_DOCUMENTS.columns}
-    return tuple(Column(name, next(c.type for c in COUNTED_DOCUMENTS.columns if c.name == name),
-                        meaning[name] if name not in ("document_id",)
-                        else "The counted document the amounts come from (→ documents).")
-                 for name in _COUNTED)
+    """The columns a view takes from counted_documents, with their meaning there."""
+    declared = {c.name: c for c in COUNTED_DOCUMENTS.columns}
+    columns = [declared[name] for name in _COUNTED]
+    columns[_COUNTED.index("document_id")] = Column(
+        "document_id", "VARCHAR", "The counted document the amounts come from (→ documents).")
+    return tuple(columns)
 
 
 _COUNTED_SELECT = ", ".join(f"c.{name}" for name in _COUNTED)
