@@ -7,8 +7,8 @@ The independent reading is pypdfium2's text of the page (triage has it already, 
 parsed twice). A printed amount is a number with a decimal point or thousands separators
 (1,234.56 / 82,000.00 / 0.90 / 9,616.338314); bare integers (years, codes, page numbers) never
 count, nor percentages, nor amounts that belong to a sentence (followed by 万元 / 元 / 亿元, or on a
-line of running prose). A table page is a page that prints such an amount outside prose, or a page
-a table was read from.
+line of running prose). A table page is a page a table was read from, or one that prints rows of
+numbers outside prose (pipelines.triage.table_lines), whether or not the reader saw a table there.
 
 Each table page yields one ``completeness.page_amounts`` finding: passed when every printed amount
 is matched (as a multiset of exact decimals) by a fact of that page or by a number the page's
@@ -26,15 +26,17 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
+from pipelines.columns import non_money_numbers
 from pipelines.model import ExtractedDocument
 from pipelines.money import parse_amount
+from pipelines.read.cells import is_prose_line
+from pipelines.triage import TABLE_LINES, table_lines
 
 # an amount as a table prints it; not glued to other digits, dots or commas; not a percentage
 TABLE_AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d]|[.,]\d)")
 # any number, for the reverse check (a fact may come from a bare integer cell such as 0 or 1200)
 ANY_NUMBER = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]|[.,]\d)")
 _PROSE_AFTER = re.compile(r"\s*(?:万元|亿元|元|万|%|％|‰|个|人|辆|次|倍|平方米|公里|户|项|年|月|日)")
-_SENTENCE_MARKS = re.compile(r"[，。；：]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 SHOWN_MISSING = 20  # amounts listed in one finding
 
@@ -75,11 +77,6 @@ def decimal_value(token: str) -> Decimal | None:
         return None
 
 
-def _is_prose_line(line: str) -> bool:
-    """A line of running text: sentence punctuation and a run of words, not a row of cells."""
-    return bool(_SENTENCE_MARKS.search(line)) and len(_CJK.findall(line)) >= 12
-
-
 def printed_amounts(text: str) -> list[str]:
     """Amount tokens a table prints on a page, in reading order (prose amounts left out)."""
     tokens = []
@@ -87,7 +84,7 @@ def printed_amounts(text: str) -> list[str]:
     offset = 0
     for line in text.splitlines(keepends=True):
         start, offset = offset, offset + len(line)
-        if _is_prose_line(line):
+        if is_prose_line(line):
             continue
         matches = list(TABLE_AMOUNT.finditer(line))
         for match in matches:
@@ -127,14 +124,15 @@ def _indicator_values(indicators: pd.DataFrame) -> dict[int, Counter]:
     return by_page
 
 
-def _repeated_values(doc: ExtractedDocument) -> dict[int, Counter]:
-    """Amounts of rows a table prints again (read once, where the table starts)."""
+def _read_but_not_facts(doc: ExtractedDocument) -> dict[int, Counter]:
+    """Numbers the reader read and deliberately did not make facts: rows a table prints again
+    (read once, where the table starts) and columns that are not money (序号, 数量, 自评分数)."""
     by_page: dict[int, Counter] = {}
     for table in doc.tables:
-        for row in table.repeated_rows:
-            for cell in row:
-                if (value := parse_amount(cell.text)) is not None:
-                    by_page.setdefault(cell.page, Counter())[value.normalize()] += 1
+        cells = [(cell.page, cell.text) for row in table.repeated_rows for cell in row]
+        for page, text in cells + non_money_numbers(table):
+            if (value := parse_amount(text)) is not None:
+                by_page.setdefault(page, Counter())[value.normalize()] += 1
     return by_page
 
 
@@ -143,14 +141,15 @@ def measure_completeness(doc: ExtractedDocument, facts: pd.DataFrame,
     texts = doc.page_texts
     fact_values = _values_by_page(facts["page"], facts["amount"]) if len(facts) else {}
     form_values = _indicator_values(indicators)
-    for page, values in _repeated_values(doc).items():
+    for page, values in _read_but_not_facts(doc).items():
         form_values.setdefault(page, Counter()).update(values)
-    table_pages = {p for t in doc.tables for p in t.pages} | set(fact_values)
+    table_pages = ({p for t in doc.tables for p in t.pages} | set(fact_values)
+                   | {cell.page for form in doc.performance_forms for row in form.rows for cell in row})
     pages: list[PageCompleteness] = []
     for number, text in enumerate(texts, start=1):
         tokens = printed_amounts(text)
-        if not tokens and number not in table_pages:
-            continue
+        if number not in table_pages and (not tokens or table_lines(text) < TABLE_LINES):
+            continue  # no table here (a chart's axis labels are numbers too)
         available = fact_values.get(number, Counter()) + form_values.get(number, Counter())
         matched, missing = 0, []
         for token in tokens:

@@ -11,8 +11,10 @@ Dagster assets call these stages; tests call them directly.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict, replace
 from pathlib import Path
 
+from pipelines.read.metadata import read_metadata
 from pipelines.read.pages import read_pages
 from pipelines.read.stitch import assemble
 from pipelines.facts import build_facts
@@ -51,7 +53,9 @@ def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDoc
     wanted = sorted(set(triage.table_candidate_pages) | {
         i + 1 for i, text in enumerate(triage.page_texts) if any(w in text for w in FORM_WORDS)})
     _, reads = read_pages(path, wanted)
-    doc = assemble(info, reads, page_texts=triage.page_texts)
+    doc = assemble(info, reads)
+    printed = read_metadata(triage.page_texts, doc.tables, doc.performance_forms)
+    doc.info = replace(doc.info, **asdict(printed))
     parsed = {r.number for r in reads}
     # prose of the pages pdfplumber did not need: pypdfium2 already read them
     doc.page_texts = list(triage.page_texts)

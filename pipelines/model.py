@@ -37,6 +37,9 @@ class Cell:
     """One printed cell of a table body."""
     text: str
     page: int  # 1-based
+    indent: float | None = None  # blank space before the text: labels indent by their level
+    centred: bool = False
+    above: str | None = None  # text of a merged cell that covers this one from a row above
 
 
 @dataclass
@@ -52,6 +55,7 @@ class ExtractedTable:
     column_edges: list[tuple[float, float]] | None = None  # x-ranges of the columns on its first page
     column_groups: list[list[int]] | None = None  # ruled grid columns read as each logical column
     ruled_columns: int = 0  # how many ruled columns its first page has
+    sheet_code: str | None = None  # 公开03表 / 预算01表 / 表一 printed with the title
     regions: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
     # (page, bbox in pdfplumber coordinates: x0, top, x1, bottom) of each ruled piece of the table
     repeated_rows: list[list[Cell]] = field(default_factory=list)

@@ -6,6 +6,7 @@ import pytest
 
 from conftest import process
 from pipelines.model import DocumentError
+from test_metadata import CORPUS_METADATA, as_tuple
 
 # document -> (unit_name, fiscal_year, doc_kind, facts, failing (check_id, location))
 EXPECTED = {
@@ -33,6 +34,7 @@ def test_corpus_document(corpus_dir, name):
     unit, year, kind, fact_count, failing = EXPECTED[name]
     doc, facts, _, _, validation = process(corpus_dir / name)
     assert (doc.info.unit_name, doc.info.fiscal_year, doc.info.doc_kind) == (unit, year, kind)
+    assert as_tuple(doc.info) == CORPUS_METADATA[name]  # as the ingestion sets it (test_metadata.py)
     assert len(facts) == fact_count
     failed = validation[~validation.passed]
     assert set(zip(failed.check_id, failed.location)) == failing

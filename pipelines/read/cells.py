@@ -28,3 +28,15 @@ def no_amounts(texts: list[str]) -> bool:
 def is_total_label(texts: list[str]) -> bool:
     first = next((compact(t) for t in texts if compact(t)), "")
     return any(w in first for w in TOTAL_WORDS)
+
+
+# a classification code glued to its name in one cell: 2010301-行政运行, [201]一般公共服务支出, 30101 基本工资
+CODE_NAME_PATTERN = re.compile(r"^[\[【(（]?(\d{3}|\d{5}|\d{7})[\]】)）]?\s*[-－—_]?\s*(?=[^\d\s.,，、])")
+
+_SENTENCE_MARKS = re.compile(r"[，。；：]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def is_prose_line(line: str) -> bool:
+    """A line of running text: sentence punctuation and a run of words, not a row of cells."""
+    return bool(_SENTENCE_MARKS.search(line)) and len(_CJK.findall(line)) >= 12

@@ -9,6 +9,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from pipelines.money import looks_like_amount
+
+OVERFLOW_TAIL_MAX = 6  # characters a name can spill into the next cell
+
 
 @dataclass
 class GridCell:
@@ -17,6 +21,15 @@ class GridCell:
     col: int
     row_span: int
     col_span: int
+    # blank space between the cell's rules and its first printed line (None for an empty cell):
+    # left-aligned labels indent by their level, centred text has equal gaps
+    left_gap: float | None = None
+    right_gap: float | None = None
+
+    @property
+    def centred(self) -> bool:
+        return (self.left_gap is not None and self.right_gap is not None
+                and abs(self.left_gap - self.right_gap) < 2.0 and self.left_gap > 3.0)
 
 
 @dataclass
@@ -69,9 +82,44 @@ def grid_from_table(table, page_number: int) -> Grid:
                     if origin[rr][cc] is None or (rr, cc) == (r, c):
                         origin[rr][cc] = cell
     _rejoin_overflowing_text(table, origin, boxes)
+    _measure_gaps(table, origin, boxes)
     right = [x for x in xs[1:]] + [table.bbox[2]]
     edges = [(xs[i], right[i]) for i in range(min(len(xs), n_cols))]
     return Grid(page_number, tuple(table.bbox), n_rows, n_cols, origin, edges if len(edges) == n_cols else None)
+
+
+def _measure_gaps(table, origin, boxes) -> None:
+    """Each cell's blank space left and right of its first printed line (indentation, centring)."""
+    by_band: dict[tuple[float, float], list[tuple[int, int]]] = {}
+    for key, box in boxes.items():
+        by_band.setdefault((box[1], box[3]), []).append(key)
+    bands = sorted(by_band)
+    tops = [band[0] for band in bands]
+    first_line: dict[tuple[int, int], list[dict]] = {}
+    x0, top, x1, bottom = table.bbox
+    for ch in table.page.chars:
+        if not ch["text"].strip():
+            continue
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if not (x0 <= cx <= x1 and top <= cy <= bottom):
+            continue
+        i = bisect_left(tops, cy) - 1
+        for band in bands[max(0, i - 3): i + 1]:
+            if not band[0] <= cy < band[1]:
+                continue
+            for key in by_band[band]:
+                box = boxes[key]
+                if box[0] <= cx < box[2]:
+                    line = first_line.setdefault(key, [])
+                    if not line or ch["top"] < line[0]["top"] - 1:
+                        line[:] = [ch]
+                    elif abs(ch["top"] - line[0]["top"]) <= 1:
+                        line.append(ch)
+    for key, chars in first_line.items():
+        cell, box = origin[key[0]][key[1]], boxes[key]
+        if cell is not None and cell.row == key[0] and cell.col == key[1] and chars:
+            cell.left_gap = min(ch["x0"] for ch in chars) - box[0]
+            cell.right_gap = box[2] - max(ch["x1"] for ch in chars)
 
 
 def _rejoin_overflowing_text(table, origin, boxes) -> None:
@@ -81,7 +129,12 @@ def _rejoin_overflowing_text(table, origin, boxes) -> None:
     pairs = [(key, (key[0], key[1] + 1)) for key in boxes if (key[0], key[1] + 1) in boxes]
     candidates = [(a, b) for a, b in pairs
                   if origin[a[0]][a[1]].text.strip() and origin[b[0]][b[1]].text.strip()
-                  and origin[a[0]][a[1]].row_span == 1 and origin[b[0]][b[1]].row_span == 1]
+                  and origin[a[0]][a[1]].row_span == 1 and origin[b[0]][b[1]].row_span == 1
+                  # a number that fills its cell touches the rule too: amounts never overflow
+                  and not looks_like_amount(origin[b[0]][b[1]].text)
+                  and not looks_like_amount(origin[a[0]][a[1]].text)
+                  # an overflow is a name's tail; a cell with much of its own text is its own
+                  and len("".join(origin[b[0]][b[1]].text.split())) <= OVERFLOW_TAIL_MAX]
     if not candidates:
         return
     x0, top, x1, bottom = table.bbox

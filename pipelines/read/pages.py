@@ -11,6 +11,7 @@ from pathlib import Path
 import pdfplumber
 
 from pipelines.model import DocumentError
+from pipelines.read.glyphs import repair_glyph_boxes
 from pipelines.read.grid import Grid, grid_from_table
 from pipelines.triage import unicode_error
 
@@ -46,6 +47,7 @@ def has_doubled_chars(chars: list[dict], at_least: int = 3) -> bool:
 
 
 def read_page(page, number: int) -> PageRead:
+    repair_glyph_boxes(page)
     if has_doubled_chars(page.chars):
         page = page.dedupe_chars()  # slow, so only where duplicates exist
     lines = [Line(d["text"], d["top"], d["bottom"]) for d in page.extract_text_lines(return_chars=False)]
