@@ -52,13 +52,24 @@ def table_title(code: str) -> str:
     return next((t.title for t in table_labels() if t.code == code), code)
 
 
-def measure_label(code: str) -> str:
-    """The short column header of a measure; the code itself for one the vocabulary lacks."""
-    return next((m.label for m in measure_labels() if m.code == code), code)
-
-
 @lru_cache(maxsize=None)
-def three_public_row_labels() -> tuple[tuple[str, str], ...]:
-    """(normalised row label, measure) for 三公 tables printed with the parts as rows."""
-    return tuple((label, measure) for measure, labels in _labels()["three_public_rows"].items()
-                 for label in labels)
+def measure_label(code: str) -> str:
+    """The short column header of a measure, composed for one the readers compose
+    (overseas_general_budget -> 因公出国（境）经费 / 一般公共预算, total_change -> 合计 / 增减);
+    the code itself for one the vocabulary cannot explain."""
+    return _composed_label(code) or code
+
+
+def _composed_label(code: str) -> str | None:
+    plain = next((m.label for m in measure_labels() if m.code == code), None)
+    if plain is not None:
+        return plain
+    for suffix, label in sorted(_labels()["measure_suffixes"].items(), key=lambda s: -len(s[0])):
+        if code.endswith(f"_{suffix}") and (head := _composed_label(code[:-len(suffix) - 1])):
+            return f"{head} / {label}"
+    parts = code.split("_")
+    for cut in range(1, len(parts)):
+        head, tail = _composed_label("_".join(parts[:cut])), _composed_label("_".join(parts[cut:]))
+        if head and tail:
+            return f"{head} / {tail}"
+    return None

@@ -13,7 +13,7 @@ WHERE consolidated_in IS NULL counts every 元 once.
 """
 from __future__ import annotations
 
-from pipelines.labels import measure_labels, three_public_row_labels
+from pipelines.labels import measure_labels
 from pipelines.schema import MONEY, MONEY_YUAN, Column, Macro, View
 
 PERCENT = "DECIMAL(18,2)"
@@ -168,8 +168,19 @@ GROUP BY ALL
 
 THREE_PUBLIC_PARTS = ("overseas", "vehicle_subtotal", "vehicle_purchase", "vehicle_operation",
                       "reception", "meeting", "training", "three_public_subtotal")
-# a table printing the parts as rows: the column read, best first
-_ROW_LAYOUT_MEASURES = "CASE measure WHEN 'total' THEN 1 WHEN 'general_budget' THEN 2 WHEN 'fiscal_subtotal' THEN 3 END"
+
+
+def _three_public_amount(measure: str) -> str:
+    """A 三公 table's amount of one measure for a document and year: its one value; where the
+    table prints a row per sub-unit and a 合计 row, the 合计 row's; where it prints only an
+    一般公共预算 column (rows layout: overseas_general_budget), that column's, since the table is
+    the 一般公共预算 三公 by its title."""
+    def pick(m: str) -> str:
+        value = f"CASE WHEN measure = '{m}' THEN amount_yuan END"
+        total_row = f"CASE WHEN measure = '{m}' AND is_total THEN amount_yuan END"
+        return (f"CASE WHEN count(DISTINCT {value}) = 1 THEN min({value}) "
+                f"WHEN count({total_row}) = 1 THEN min({total_row}) END")
+    return f"coalesce({pick(measure)}, {pick(f'{measure}_general_budget')})"
 
 
 def _parts_sum(*parts: str) -> str:
@@ -189,7 +200,8 @@ THREE_PUBLIC_BY_UNIT = View(
     "公务用车购置及运行维护 + 公务接待: the printed “三公” subtotal (three_public_subtotal) where the "
     "table also has 会议费 / 培训费 (Jiangsu: its 合计 includes them), else the table's 合计, else "
     "the sum of the printed parts. Tables printing the parts as columns (Shandong, Jiangsu, "
-    "Shanghai) and as rows (Fujian, Guangzhou: row labels in pipelines/vocab/labels.yaml) read alike.",
+    "Shanghai) or as rows (Fujian, Guangzhou: the readers name a row's measure by its label) "
+    "read alike.",
     _counted_columns() + _columns(
         ("three_public_yuan", MONEY_YUAN, "The “三公”经费: 因公出国（境） + 公务用车购置及运行维护 + 公务接待, in 元."),
         ("three_public_basis", "VARCHAR", "printed (the table prints this sum) or sum_of_parts "
@@ -205,34 +217,12 @@ THREE_PUBLIC_BY_UNIT = View(
                                            "templates, 三公 + 会议费 + 培训费 in Jiangsu's."),
     ),
     f"""
-WITH row_labels(label, part) AS (VALUES {_values(list(three_public_row_labels()))}),
-cells AS (
-    SELECT f.document_id, f.fiscal_year, f.measure, f.amount_yuan, f.is_total, l.part AS row_part,
-           {_ROW_LAYOUT_MEASURES} AS measure_rank
-    FROM facts f
-    LEFT JOIN row_labels l ON l.label = translate(f.item, '（）“”"‘’', '()')
-    WHERE f.table_code = 'three_public'
-), laid_out AS (
-    SELECT *,
-           bool_or(row_part IS NOT NULL) OVER table_year AS parts_as_rows,
-           min(CASE WHEN row_part IS NOT NULL THEN measure_rank END) OVER table_year AS row_measure_rank,
-           bool_or(is_total) OVER table_year AS has_total_row
-    FROM cells
-    WINDOW table_year AS (PARTITION BY document_id, fiscal_year)
-), parts AS (
-    SELECT document_id, fiscal_year, amount_yuan,
-           CASE WHEN parts_as_rows THEN
-                    CASE WHEN measure_rank IS DISTINCT FROM row_measure_rank THEN NULL
-                         WHEN row_part IS NOT NULL THEN row_part
-                         WHEN is_total THEN 'table_total' END
-                WHEN has_total_row AND NOT is_total THEN NULL  -- one row per sub-unit: read the 合计 row
-                WHEN measure IN ({_values([(p,) for p in THREE_PUBLIC_PARTS])}) THEN measure
-                WHEN measure = 'total' THEN 'table_total' END AS part
-    FROM laid_out
-), amounts AS (
+WITH amounts AS (
     SELECT document_id, fiscal_year,
-           {', '.join(f"{measure_amount(p, 'amount_yuan', 'part')} AS {p}" for p in THREE_PUBLIC_PARTS + ('table_total',))}
-    FROM parts WHERE part IS NOT NULL
+           {', '.join(f"{_three_public_amount(p)} AS {p}" for p in THREE_PUBLIC_PARTS)},
+           {_three_public_amount('total')} AS table_total
+    FROM facts
+    WHERE table_code = 'three_public'
     GROUP BY document_id, fiscal_year
 )
 SELECT {_COUNTED_SELECT},

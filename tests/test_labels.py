@@ -42,6 +42,8 @@ def test_the_contract_vocabulary_is_complete():
         measures - {m.code for m in labels.measure_labels() if m.contract}
 
 
-def test_three_public_row_labels_name_three_public_measures():
-    known = {m.code for m in labels.measure_labels()}
-    assert {measure for _, measure in labels.three_public_row_labels()} <= known
+def test_composed_measures_get_composed_headers():
+    assert labels.measure_label("overseas_general_budget") == "因公出国（境）经费 / 一般公共预算"
+    assert labels.measure_label("total_change") == "合计 / 增减"
+    assert labels.measure_label("reception_budget") == "公务接待费 / 预算数"
+    assert labels.measure_label("no_such_measure") == "no_such_measure"

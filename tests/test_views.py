@@ -146,6 +146,38 @@ def test_three_public_sums_the_parts_when_the_sum_is_not_printed(tmp_path):
                     "vehicle_yuan": D("28000")}]
 
 
+def test_three_public_reads_the_general_budget_column_and_the_total_row_of_sub_units(tmp_path):
+    con = warehouse.connect(tmp_path / "budget.duckdb")
+    # Guangzhou: rows of parts under 一般公共预算 (no 合计 column), a 行政经费 row beside them
+    guangzhou = s.info("gz", "广州市信访局", "广东省广州市/广州市信访局", 2026, "部门预算")
+    s.load(con, guangzhou, [
+        s.fact("three_public", measure, amount, row=row, item=item)
+        for row, (measure, item, amount) in enumerate([
+            ("admin_funds_general_budget", "行政经费", "444.39"),
+            ("total_general_budget", "“三公”经费", "4.80"),
+            ("overseas_general_budget", "因公出国（境）支出", "0.00"),
+            ("vehicle_subtotal_general_budget", "公务用车购置及运行维护支出", "2.50"),
+            ("reception_general_budget", "公务接待费支出", "2.30")], start=1)])
+    # a 部门预算 printing one row per unit and a 合计 row
+    department = s.info("units", "某市某局", "某市/某局", 2026, "部门预算")
+    s.load(con, department, [
+        s.fact("three_public", "total", "3.00", row=1, item="合计", total=True),
+        s.fact("three_public", "reception", "3.00", row=1, item="合计", total=True),
+        s.fact("three_public", "total", "1.00", row=2, item="某局本级"),
+        s.fact("three_public", "reception", "1.00", row=2, item="某局本级"),
+        s.fact("three_public", "total", "2.00", row=3, item="某中心"),
+        s.fact("three_public", "reception", "2.00", row=3, item="某中心"),
+    ])
+    got = rows(con, "SELECT document_id, three_public_yuan, overseas_yuan, vehicle_yuan, reception_yuan "
+                    "FROM three_public_by_unit ORDER BY document_id")
+    assert got == [
+        {"document_id": "gz", "three_public_yuan": D("48000"), "overseas_yuan": D("0"),
+         "vehicle_yuan": D("25000"), "reception_yuan": D("23000")},
+        {"document_id": "units", "three_public_yuan": D("30000"), "overseas_yuan": None,
+         "vehicle_yuan": None, "reception_yuan": D("30000")},
+    ]
+
+
 def test_year_on_year_compares_the_same_unit_and_kind(con):
     centre = rows(con, "SELECT func_code, measure, item, amount_yuan, prior_year_yuan, change_yuan, "
                        "change_percent, prior_document_id FROM year_on_year WHERE unit_key = ? "

@@ -1,6 +1,6 @@
 """The views on real documents of four templates (../shared/corpus, skipped when absent): the
 values are the printed ones (read off the PDFs' text), and the Shanghai office's 部门预算 and
-单位预算 of 2025, both loaded, are counted once."""
+单位预算 of 2025, both loaded under one unit_key, are counted once."""
 from __future__ import annotations
 
 from decimal import Decimal as D
@@ -10,27 +10,26 @@ import pytest
 from conftest import process
 from pipelines import warehouse
 
-SHANGHAI = "上海市普陀区/上海市普陀区人民政府办公室"
-YANTAI = "山东省烟台市/烟台市教育局"
-WUXI = "江苏省无锡市/无锡市商务局"
-FUZHOU = "福建省福州市/福州市民政局"
-# file -> (unit_key, region): the keys a unit_key rule would give (set here, as documents.unit_key
-# is derived by another part of the project)
+# unit_key as documents.unit_key derives it (pipelines/units.py)
+SHANGHAI = "上海市普陀区政府办公室"
+YANTAI = "山东省烟台市教育局"
+WUXI = "江苏省无锡市商务局"
+FUZHOU = "福建省福州市民政局"
 DOCUMENTS = {
-    "sh-ptqzf-dept-2025.pdf": (SHANGHAI, "上海市普陀区"),
-    "sh-ptqzf-unit-2025.pdf": (SHANGHAI, "上海市普陀区"),
-    "sd-yantai-jyj-2026.pdf": (YANTAI, "山东省烟台市"),
-    "js-wx-swj-2026.pdf": (WUXI, "江苏省无锡市"),
-    "fj-fz-mzj-unit-2026.pdf": (FUZHOU, "福建省福州市"),
+    "sh-ptqzf-dept-2025.pdf": SHANGHAI,
+    "sh-ptqzf-unit-2025.pdf": SHANGHAI,
+    "sd-yantai-jyj-2026.pdf": YANTAI,
+    "js-wx-swj-2026.pdf": WUXI,
+    "fj-fz-mzj-unit-2026.pdf": FUZHOU,  # 福州市民政局(本级): 本级 is not part of the key
 }
 
 
 @pytest.fixture(scope="module")
 def con(corpus_dir, tmp_path_factory):
     connection = warehouse.connect(tmp_path_factory.mktemp("corpus") / "budget.duckdb")
-    for name, (key, region) in DOCUMENTS.items():
+    for name, key in DOCUMENTS.items():
         doc, facts, indicators, prose, validation = process(corpus_dir / name)
-        doc.info.unit_key, doc.info.region = key, region
+        assert doc.info.unit_key == key
         assert warehouse.load_document(connection, doc.info, facts, indicators, prose, validation) == "loaded"
     yield connection
     connection.close()
