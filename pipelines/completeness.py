@@ -10,11 +10,11 @@ count, nor percentages, nor amounts that belong to a sentence (followed by 万�
 line of running prose). A table page is a page a table was read from, or one that prints rows of
 numbers outside prose (pipelines.triage.table_lines), whether or not the reader saw a table there.
 
-Each table page yields one ``completeness.page_amounts`` finding: passed when every printed amount
-is matched (as a multiset of exact decimals) by a fact of that page or by a number the page's
-performance forms state (an indicator's target value); otherwise it lists the amounts that did
-not become facts. A table page with printed amounts and no fact at all is an error; a partial page
-is a warning. Facts whose amount is not printed on their page at all (``completeness.fact_printed``)
+Each table page yields one ``completeness.page_amounts`` finding (pipelines.checks.completeness):
+passed when every printed amount is matched (as a multiset of exact decimals) by a fact of that
+page or by a number the page's performance forms state (an indicator's target value, a form's
+资金总额); otherwise it lists the amounts that did not become facts. A table page with printed
+amounts from which nothing was read (no fact, no form) is an error; a partial page is a warning. Facts whose amount is not printed on their page at all (``completeness.fact_printed``)
 would be invented numbers: always an error.
 """
 from __future__ import annotations
@@ -38,7 +38,6 @@ TABLE_AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d
 ANY_NUMBER = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]|[.,]\d)")
 _PROSE_AFTER = re.compile(r"\s*(?:万元|亿元|元|万|%|％|‰|个|人|辆|次|倍|平方米|公里|户|项|年|月|日)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-SHOWN_MISSING = 20  # amounts listed in one finding
 
 
 @dataclass
@@ -48,6 +47,11 @@ class PageCompleteness:
     matched: int
     missing: list[str] = field(default_factory=list)  # tokens as printed, in reading order
     facts: int = 0
+    forms: int = 0  # performance forms read from the page (their amounts are not facts)
+
+    @property
+    def nothing_read(self) -> bool:
+        return self.facts == 0 and self.forms == 0
 
 
 @dataclass
@@ -91,6 +95,8 @@ def printed_amounts(text: str) -> list[str]:
             # the unit may be on the next line: a sentence wrapped after its number
             if _PROSE_AFTER.match(text, start + match.end()):
                 continue
+            if match.end() < len(line) and _CJK.match(line[match.end()]):
+                continue  # 1.5匹防爆: a number inside a text (a specification), not an amount
             glued = match.start() > 0 and _CJK.match(line[match.start() - 1])
             if glued and len(matches) == 1:
                 continue  # 预算支出18330.37 (万元 on the next line): a sentence, not a cell
@@ -126,8 +132,12 @@ def _indicator_values(indicators: pd.DataFrame) -> dict[int, Counter]:
 
 def _read_but_not_facts(doc: ExtractedDocument) -> dict[int, Counter]:
     """Numbers the reader read and deliberately did not make facts: rows a table prints again
-    (read once, where the table starts) and columns that are not money (序号, 数量, 自评分数)."""
+    (read once, where the table starts), columns that are not money (序号, 数量, 自评分数) and the
+    资金总额 each performance form states (kept on the form, checked against its project)."""
     by_page: dict[int, Counter] = {}
+    for form in doc.performance_forms:
+        if form.total_funds is not None:
+            by_page.setdefault(form.page, Counter())[form.total_funds.normalize()] += 1
     for table in doc.tables:
         cells = [(cell.page, cell.text) for row in table.repeated_rows for cell in row]
         for page, text in cells + non_money_numbers(table):
@@ -143,6 +153,7 @@ def measure_completeness(doc: ExtractedDocument, facts: pd.DataFrame,
     form_values = _indicator_values(indicators)
     for page, values in _read_but_not_facts(doc).items():
         form_values.setdefault(page, Counter()).update(values)
+    form_pages = Counter(form.page for form in doc.performance_forms)
     table_pages = ({p for t in doc.tables for p in t.pages} | set(fact_values)
                    | {cell.page for form in doc.performance_forms for row in form.rows for cell in row})
     pages: list[PageCompleteness] = []
@@ -160,7 +171,7 @@ def measure_completeness(doc: ExtractedDocument, facts: pd.DataFrame,
             else:
                 missing.append(token)
         pages.append(PageCompleteness(number, len(tokens), matched, missing,
-                                      sum(fact_values.get(number, Counter()).values())))
+                                      sum(fact_values.get(number, Counter()).values()), form_pages[number]))
     return Completeness(pages, _invented(texts, fact_values))
 
 
@@ -174,25 +185,3 @@ def _invented(texts: list[str], fact_values: dict[int, Counter]) -> list[tuple[i
             invented += [(page, value)] * max(0, count - printed[value])
     return invented
 
-
-def record_findings(result: Completeness, findings) -> None:
-    """One completeness.page_amounts row per table page, one completeness.fact_printed row per
-    document (``findings``: a pipelines.validate.Findings)."""
-    for page in result.pages:
-        location = f"第{page.page}页"
-        if not page.missing:
-            message = f"第{page.page}页印有{page.printed}个表格金额，全部读入"
-        else:
-            shown = "、".join(page.missing[:SHOWN_MISSING]) + ("等" if len(page.missing) > SHOWN_MISSING else "")
-            nothing = page.facts == 0
-            message = (f"第{page.page}页印有{page.printed}个表格金额，{len(page.missing)}个未读入数据"
-                       + ("（本页未读出任何表格数据）" if nothing else "") + f"；未读入：{shown}")
-        findings.add("completeness.page_amounts", Decimal(page.printed), Decimal(page.matched), location,
-                     message, severity="error" if page.facts == 0 and page.missing else "warning",
-                     page=page.page, category="completeness")
-    invented = result.invented
-    shown = "、".join(f"第{p}页 {v:,}" for p, v in invented[:SHOWN_MISSING])
-    findings.add("completeness.fact_printed", Decimal(0), Decimal(len(invented)), "document",
-                 "每个数据的金额都印在其所在页" if not invented else
-                 f"{len(invented)}个数据的金额未印在其所在页（读取错误）；{shown}",
-                 severity="error", page=invented[0][0] if invented else None, category="completeness")

@@ -16,6 +16,7 @@ from collections import defaultdict
 import pandas as pd
 
 from pipelines.columns import Column, plan_columns
+from pipelines.identity import IDENTITY
 from pipelines.model import FACT_COLUMNS, ExtractedDocument, ExtractedTable, empty_frame
 from pipelines.money import parse_amount, to_yuan
 from pipelines.rows import PrintedRow, read_rows
@@ -24,8 +25,6 @@ from pipelines.vocabulary import family_by_code, row_measure_for_label
 
 # internal columns kept next to the contract's: row position and the printed tree feed the checks
 INTERNAL_COLUMNS = ["row_index", "ordinal", "segment", "parent_row_no"]
-IDENTITY = ["table_code", "side", "func_code", "econ_dept_code", "econ_gov_code", "project_name",
-            "row_path", "measure", "fiscal_year"]
 
 
 def build_facts(doc: ExtractedDocument) -> pd.DataFrame:

@@ -190,6 +190,7 @@ def _read_code_groups(row: PrintedRow, groups: dict[int, list[Column]], carried:
 def _read_labels(row: PrintedRow, columns: list[Column]) -> None:
     texts = [c.text or "" for c in row.cells]
     candidates: dict[int, list[tuple[Column, str]]] = {}
+    year_label = None
     for col in columns:
         text = compact(texts[col.index])
         if col.role == "unit_code" and text:
@@ -199,6 +200,7 @@ def _read_labels(row: PrintedRow, columns: list[Column]) -> None:
                 row.year = int(m.group(1))
             elif _CHANGE_CELL.search(text):
                 row.change = True
+            year_label = (col.segment, text)
         elif col.role == "project_category" and text:
             row.project_category = text
         elif col.role in ("text", "project_name") and text:
@@ -225,6 +227,8 @@ def _read_labels(row: PrintedRow, columns: list[Column]) -> None:
         cell = row.cells[col.index]
         row.indents[segment] = cell.indent
         row.centred[segment] = cell.centred
+    if year_label is not None and year_label[0] not in row.labels and not candidates:
+        row.labels[year_label[0]] = year_label[1]  # a row labelled only by its year (2021 / 2022 / 变化)
     if row.project_name is None and not row.labels:
         covered = [row.cells[c.index].above for c in columns if c.role in ("text", "project_name")
                    and row.cells[c.index].above]

@@ -136,11 +136,27 @@ def _rows_after_captions(grid: Grid, first_row: int) -> tuple[list[int], list[in
             continue  # 栏次 1 2 3 …: numbers the columns, neither header nor data
         if _is_note_row(grid, row):
             note = compact(grid.row_texts(row)[0] or "".join(grid.row_texts(row)))
-        elif not body_rows and not _is_data_row(grid.row_texts(row)):
+        elif not body_rows and not _is_data_row(grid.row_texts(row)) and not (
+                header_rows and _is_group_heading(grid, row, header_rows)):
             header_rows.append(row)
         else:
             body_rows.append(row)
     return header_rows, body_rows, note
+
+
+def _is_group_heading(grid: Grid, row: int, header_rows: list[int]) -> bool:
+    """A row naming a group in its first column only (a unit above its projects), under a header
+    that already names every column: body, not a further header row."""
+    texts = [compact(t) for t in grid.row_texts(row)]
+    filled = [c for c, t in enumerate(texts) if t]
+    if filled != [0] and filled != [1]:
+        return False
+    if filled == [1] and compact(grid.row_texts(header_rows[0])[0]):
+        return False
+    named = all(any(grid.at(r, c) is not None and compact(grid.at(r, c).text) for r in header_rows)
+                for c in range(grid.n_cols))
+    return named and any(grid.at(r, filled[0]) is not None and grid.at(r, filled[0]).row_span == 1
+                         for r in header_rows[-1:])
 
 
 def _is_column_numbers(cells: list[str]) -> bool:

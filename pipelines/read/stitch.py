@@ -160,9 +160,15 @@ def _columns_match(table: ExtractedTable, grid: Grid) -> bool:
     for c in _filled_columns(grid):
         x0, x1 = grid.col_edges[c]
         overlaps = [max(0.0, min(x1, s1) - max(x0, s0)) for s0, s1 in spans]
-        if max(overlaps, default=0.0) < 0.6 * (x1 - x0):
+        if max(overlaps, default=0.0) < 0.6 * (x1 - x0) and not _spans_ours(x0, x1, spans):
             return False
-    return len(_filled_columns(grid)) >= len([p for p in table.header_paths if p]) * 0.6
+    return True
+
+
+def _spans_ours(x0: float, x1: float, spans: list[tuple[float, float]]) -> bool:
+    """A merged cell (合计 across the code and name columns) covers several of our columns exactly."""
+    inside = [s for s in spans if s[0] >= x0 - 2 and s[1] <= x1 + 2]
+    return len(inside) >= 2 and abs(min(s[0] for s in inside) - x0) < 3 and abs(max(s[1] for s in inside) - x1) < 3
 
 
 def _same_header(table: ExtractedTable, piece: Piece) -> bool:
