@@ -85,4 +85,4 @@ def test_readme_python_example_runs(sample_warehouse, monkeypatch, capsys):
     monkeypatch.chdir(root)
     for block in fenced_blocks("python"):
         exec(compile(block, "README.md", "exec"), {})
-    assert "check_id" in capsys.readouterr().out
+    assert "severity" in capsys.readouterr().out
