@@ -24,7 +24,7 @@ from pipelines.tree import Node, ordinal_level, row_tree
 from pipelines.vocabulary import family_by_code, row_measure_for_label
 
 # internal columns kept next to the contract's: row position and the printed tree feed the checks
-INTERNAL_COLUMNS = ["row_index", "ordinal", "segment", "parent_row_no"]
+INTERNAL_COLUMNS = ["row_index", "ordinal", "segment", "parent_row_no", "column_measure"]
 
 
 def build_facts(doc: ExtractedDocument) -> pd.DataFrame:
@@ -51,7 +51,7 @@ def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, 
     _row_above_all_is_total(nodes, segments)
     _projects_are_leaves(table, printed, nodes)
     row_measures = _row_measures(table, printed, columns)
-    unit = table.unit or "万元"
+    unit = table.unit
     facts: list[dict] = []
     for row in printed:
         for col in columns:
@@ -95,11 +95,11 @@ def _node_for(nodes: dict[tuple[int, int], Node], segment: int, index: int) -> N
 
 def _fact(table: ExtractedTable, row: PrintedRow, col: Column, node: Node | None, amount, unit: str,
           row_measure: str | None, document_id, unit_name, doc_kind, fiscal_year) -> dict:
-    measure = col.measure
+    measure = column_measure = col.measure
     if row_measure is not None:  # 三公 items printed as rows: the row names the measure
         measure = row_measure if col.measure in ("total", "unmapped") else f"{row_measure}_{col.measure}"
     if col.change or row.change:
-        measure = f"{measure}_change"
+        measure, column_measure = f"{measure}_change", f"{column_measure}_change"
     year = col.year or row.year or fiscal_year
     if col.year_offset is not None and fiscal_year is not None and col.year is None:
         year = fiscal_year + col.year_offset
@@ -113,12 +113,15 @@ def _fact(table: ExtractedTable, row: PrintedRow, col: Column, node: Node | None
         "econ_gov_code": codes.get("econ_gov_code"),
         "project_name": None if is_total else row.project_name,
         "project_category": row.project_category, "measure": measure, "amount": amount, "unit": unit,
-        "amount_yuan": to_yuan(amount, unit), "is_total": is_total, "page": row.cells[col.index].page,
+        "amount_yuan": to_yuan(amount, unit) if unit else None, "is_total": is_total, "page": row.cells[col.index].page,
         "row_no": row.index + 1, "row_path": node.path if node is not None else None,
         "row_index": row.index,
         "ordinal": ordinal_level(row.labels.get(col.segment) or "") if row.labels.get(col.segment) else None,
         "segment": col.segment,
         "parent_row_no": node.parent + 1 if node is not None and node.parent is not None else None,
+        # the column's own measure: it differs from `measure` where the row names the measure (三公
+        # items printed as rows), so row identities read those rows as one row of measures
+        "column_measure": column_measure,
     }
 
 

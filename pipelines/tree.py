@@ -91,6 +91,7 @@ def _segment_tree(rows: list[PrintedRow], table_code: str, segment: int) -> dict
     coded = [r for r in labelled if r.codes_in(segment)]
     by_codes = len(coded) * 2 >= len(labelled) > 0
     indents = {} if by_codes else _indent_levels(rows, segment)
+    unit_codes = by_codes and any(r.unit_code for r in rows)
     last_index = rows[-1].index if rows else -1
     stack: list[tuple[int, int, str, dict[str, str]]] = []  # (depth, row index, path, codes)
     nodes: dict[tuple[int, int], Node] = {}
@@ -106,6 +107,8 @@ def _segment_tree(rows: list[PrintedRow], table_code: str, segment: int) -> dict
         if label is None and not codes:
             continue  # a row with nothing to name it in this segment (the other side of a summary)
         depth = _depth(row, segment, raw, by_codes, indents)
+        if unit_codes:
+            depth = 3 * depth + _unit_rank(row)
         while stack and stack[-1][0] >= depth:
             stack.pop()
         parent = stack[-1] if stack else None
@@ -114,6 +117,14 @@ def _segment_tree(rows: list[PrintedRow], table_code: str, segment: int) -> dict
         nodes[(segment, row.index)] = Node(label, depth, False, parent[1] if parent else None, path, codes)
         stack.append((depth, row.index, path or "", codes))
     return nodes
+
+
+def _unit_rank(row: PrintedRow) -> int:
+    """Rows sharing one classification code in a table with a unit-code column (Xi'an 采购表:
+    fund type 1 全额, then the unit 234001, then its items): the code column orders them."""
+    if not row.unit_code:
+        return 2
+    return 0 if len(row.unit_code) <= 2 else 1
 
 
 def _depth(row: PrintedRow, segment: int, raw: str | None, by_codes: bool, indents: dict[int, int]) -> int:

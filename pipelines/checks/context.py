@@ -67,11 +67,16 @@ class CheckContext:
     def rounding(self, facts, unit: str | None) -> Decimal:
         """How far the printed numbers ``facts`` may together be off their exact values, in ``unit``:
         half a unit of the last printed digit per number."""
-        total_yuan = sum((self.half_unit(f) * UNIT_TO_YUAN[f.unit] for f in facts), Decimal(0))
-        return total_yuan / UNIT_TO_YUAN[unit or "元"]
+        total_yuan = sum((self.half_unit(f) * _factor(f.unit) for f in facts), Decimal(0))
+        return total_yuan / _factor(unit)
 
     def rounding_note(self, table_code: str | None) -> str | None:
         return self.rounding_notes.get(table_code) if table_code else None
+
+
+def _factor(unit) -> Decimal:
+    """元 per unit; a table that prints no unit is compared in its own numbers (factor 1)."""
+    return UNIT_TO_YUAN.get(unit, Decimal(1)) if isinstance(unit, str) else Decimal(1)
 
 
 def _decimals(facts: pd.DataFrame) -> dict[str, int]:

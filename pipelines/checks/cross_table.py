@@ -97,9 +97,25 @@ def _compare_rows(identity: dict, context: CheckContext) -> list[Finding]:
         return []  # one of the tables is absent or prints no codes
     pairs, missing = pair_rows(left_rows, right_rows)
     findings = [_compare(identity, Selected([a]), Selected([b]), context) for a, b in pairs]
-    if identity["left"].get("unmatched") == "report":
-        findings += [_missing(identity, row, context) for row in missing]
+    for row in missing:
+        if (under := rows_under(row, right_rows)):
+            findings.append(_compare(identity, Selected([row]), Selected(under), context))
+        elif identity["left"].get("unmatched") == "report":
+            findings.append(_missing(identity, row, context))
     return findings
+
+
+def rows_under(row, rows: list) -> list:
+    """A class the other table does not print as a row of its own (Beijing's 支出总表 prints only
+    项): the rows it prints under that class, at their shallowest level, stand for it."""
+    code = text(getattr(row, "func_code", None))
+    if not code or text(getattr(row, "econ_dept_code", None)) or text(getattr(row, "econ_gov_code", None)):
+        return []
+    under = [r for r in rows if (c := text(getattr(r, "func_code", None))) and c.startswith(code) and len(c) > len(code)]
+    if not under:
+        return []
+    shallowest = min(len(text(r.func_code)) for r in under)
+    return [r for r in under if len(text(r.func_code)) == shallowest]
 
 
 def check_cross_tables(context: CheckContext) -> list[Finding]:

@@ -28,12 +28,16 @@ def _printed_rows(facts) -> tuple[dict, dict]:
     """(table, row, year) -> {measure: fact}, and table -> the measures it prints."""
     rows: dict[tuple, dict[str, object]] = {}
     present: dict[tuple, set] = {}
+    # tables whose rows are their measures (三公 items as rows): each column is one row of measures
+    by_column = {f.table_code for f in facts
+                 if isinstance(column := getattr(f, "column_measure", None), str) and column != f.measure}
     for fact in facts:
         if fact.table_code == "summary":
             continue  # its rows are single amounts; the summary is checked against other tables
         table_key = (fact.table_code, segment_of(fact))
         present.setdefault(table_key, set()).add(fact.measure)
-        rows.setdefault((table_key, row_number(fact), fact.fiscal_year), {}).setdefault(fact.measure, fact)
+        row = ("column", fact.column_measure) if fact.table_code in by_column else row_number(fact)
+        rows.setdefault((table_key, row, fact.fiscal_year), {}).setdefault(fact.measure, fact)
     return rows, present
 
 

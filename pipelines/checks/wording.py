@@ -41,6 +41,7 @@ def number(amount: Decimal, unit: str | None = None) -> str:
 
 
 def money(amount: Decimal, unit: str | None) -> str:
+    unit = unit if isinstance(unit, str) else None  # a table printed without a unit
     return f"{number(amount, unit)}{unit or ''}"
 
 
@@ -51,7 +52,18 @@ def as_stated(amount: Decimal, unit: str | None) -> str:
 
 
 def measure_name(measure: str) -> str:
-    return _names()["measures"].get(measure, measure)
+    """合计, 因公出国（境）经费（一般公共预算）, 合计增减额 …: composed measures read by their parts."""
+    names = _names()["measures"]
+    if measure in names:
+        return names[measure]
+    for suffix, word in _names().get("measure_suffixes", {}).items():
+        if measure.endswith(suffix) and measure[:-len(suffix)] in names:
+            return names[measure[:-len(suffix)]] + word
+    for fund in ("general_budget", "gov_fund", "state_capital", "fiscal_subtotal", "unit_funds",
+                 "special_account", "other_funds"):
+        if measure.endswith("_" + fund) and (base := measure[:-len(fund) - 1]) in names:
+            return f"{names[base]}（{names[fund]}）"
+    return measure
 
 
 def topic_name(topic: str) -> str:
@@ -64,6 +76,8 @@ def side_name(side) -> str:
 
 def table_name(table_code: str, titles: dict[str, str] | None = None) -> str:
     """The table's printed title where the document is at hand, else its usual name."""
+    if not (titles or {}).get(table_code) and table_code.startswith("unclassified"):
+        return "未命名的表"  # a table printed without a title (a chart's data in the prose)
     return (titles or {}).get(table_code) or _names()["tables"].get(table_code, table_code)
 
 

@@ -22,6 +22,7 @@ from pipelines.vocabulary import (
 UNIT_PATTERN = re.compile(r"(?:金额)?单位[:：]\s*(?:人民币)?(万元|元)")
 _OWNER_LINE = re.compile(r"(?:部门|单位|预算单位|编制单位|编制部门)(?:名称)?[:：](?!\s*(?:人民币)?万?元)|^(?:部门|单位)名称")
 _YEAR_LINE = re.compile(r"^[（(]?20\d\d年度?[）)]?$")
+_HEADER_WORDS = re.compile(r"编码|代码|科目|名称|项目|类别|栏次|^[类款项]$")
 
 
 @dataclass
@@ -149,7 +150,7 @@ def _is_group_heading(grid: Grid, row: int, header_rows: list[int]) -> bool:
     that already names every column: body, not a further header row."""
     texts = [compact(t) for t in grid.row_texts(row)]
     filled = [c for c, t in enumerate(texts) if t]
-    if filled != [0] and filled != [1]:
+    if filled != [0] and filled != [1] or _HEADER_WORDS.search(texts[filled[0]]):
         return False
     if filled == [1] and compact(grid.row_texts(header_rows[0])[0]):
         return False

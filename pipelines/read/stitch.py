@@ -39,7 +39,10 @@ def assemble(info: DocumentInfo, reads: list[PageRead]) -> ExtractedDocument:
     units = Counter(t.unit for t in tables if t.unit)
     info.amount_unit = units.most_common(1)[0][0] if units else None
     for table in tables:
-        table.unit = table.unit or info.amount_unit
+        # a known table printed without a unit line takes the document's; an unknown table (a
+        # chart's data in the prose) keeps none rather than a guess: its facts carry no 元 amount
+        if not table.table_code.startswith(UNCLASSIFIED):
+            table.unit = table.unit or info.amount_unit
     return ExtractedDocument(info=info, tables=tables, performance_forms=forms.forms,
                              prose_pages=[(page.number, "\n".join(page.prose_lines())) for page in reads],
                              titles_in_text=_titles_in_text(reads))
