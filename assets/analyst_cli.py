@@ -29,7 +29,7 @@ def register(commands) -> None:
     schema = commands.add_parser(
         "schema", help="print the warehouse documentation (tables, views, columns, vocabularies)",
         description="Print docs/warehouse.md as generated from the code's one declaration of the "
-                    "warehouse (pipelines/schema.py, pipelines/views.py, pipelines/vocab/labels.yaml).")
+                    "warehouse (pipelines/schema.py, pipelines/views.py, pipelines/vocab/codes.yaml and messages.yaml).")
     schema.add_argument("--write", metavar="FILE", help="write it to FILE instead (e.g. docs/warehouse.md)")
     schema.set_defaults(handler=_schema)
 

@@ -1,7 +1,10 @@
-"""What each table_code and measure means, in the words users see (pipelines/vocab/labels.yaml).
+"""Which table codes and measures the warehouse can hold, which the data contract defines, and what
+users call them.
 
-Read by the warehouse documentation, the `printed_table` macro (one column per measure, in this
-order) and the .xlsx export (titles and column headers).
+pipelines/vocab/codes.yaml lists the codes (contract or project, and a measure's printed columns):
+docs/warehouse.md's vocabularies and the `printed_table` macro's columns (in that order) come from
+it. The Chinese names (sheet names, column headers) are the findings' words, one vocabulary for
+both: pipelines/vocab/messages.yaml through pipelines.checks.wording.
 """
 from __future__ import annotations
 
@@ -10,66 +13,54 @@ from functools import lru_cache
 
 import yaml
 
+from pipelines.checks.wording import measure_name, table_name
 from pipelines.vocabulary import VOCAB_DIR
 
-LABELS_FILE = VOCAB_DIR / "labels.yaml"
+CODES_FILE = VOCAB_DIR / "codes.yaml"
 
 
 @dataclass(frozen=True)
 class TableLabel:
     code: str
-    title: str
     contract: bool
+
+    @property
+    def title(self) -> str:
+        return table_title(self.code)
 
 
 @dataclass(frozen=True)
 class MeasureLabel:
     code: str
-    label: str
     printed: str
     contract: bool
 
+    @property
+    def label(self) -> str:
+        return measure_label(self.code)
+
 
 @lru_cache(maxsize=None)
-def _labels() -> dict:
-    with open(LABELS_FILE, encoding="utf-8") as handle:
+def _codes() -> dict:
+    with open(CODES_FILE, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
 @lru_cache(maxsize=None)
 def table_labels() -> tuple[TableLabel, ...]:
-    return tuple(TableLabel(t["code"], t["title"], bool(t["contract"])) for t in _labels()["tables"])
+    return tuple(TableLabel(t["code"], bool(t["contract"])) for t in _codes()["tables"])
 
 
 @lru_cache(maxsize=None)
 def measure_labels() -> tuple[MeasureLabel, ...]:
-    return tuple(MeasureLabel(m["code"], m["label"], m["printed"], bool(m["contract"]))
-                 for m in _labels()["measures"])
+    return tuple(MeasureLabel(m["code"], m["printed"], bool(m["contract"])) for m in _codes()["measures"])
 
 
 def table_title(code: str) -> str:
-    """The printed title of a table code; the code itself for one the vocabulary lacks."""
-    return next((t.title for t in table_labels() if t.code == code), code)
+    """What a table is called (一般公共预算支出情况表); the code itself for one without a name."""
+    return table_name(code)
 
 
-@lru_cache(maxsize=None)
 def measure_label(code: str) -> str:
-    """The short column header of a measure, composed for one the readers compose
-    (overseas_general_budget -> 因公出国（境）经费 / 一般公共预算, total_change -> 合计 / 增减);
-    the code itself for one the vocabulary cannot explain."""
-    return _composed_label(code) or code
-
-
-def _composed_label(code: str) -> str | None:
-    plain = next((m.label for m in measure_labels() if m.code == code), None)
-    if plain is not None:
-        return plain
-    for suffix, label in sorted(_labels()["measure_suffixes"].items(), key=lambda s: -len(s[0])):
-        if code.endswith(f"_{suffix}") and (head := _composed_label(code[:-len(suffix) - 1])):
-            return f"{head} / {label}"
-    parts = code.split("_")
-    for cut in range(1, len(parts)):
-        head, tail = _composed_label("_".join(parts[:cut])), _composed_label("_".join(parts[cut:]))
-        if head and tail:
-            return f"{head} / {tail}"
-    return None
+    """What a column is called (合计, 因公出国（境）经费（一般公共预算）, 合计增减额)."""
+    return measure_name(code)

@@ -474,7 +474,7 @@ PRINTED_TABLE = Macro(
         ("is_total", "BOOLEAN", "A 合计 / 总计 / 小计 row."),
         ("unit", "VARCHAR", "元 or 万元, as printed above the table."),
         ("page", "INTEGER", "The page the row is printed on (its first, if it spans two)."),
-        ("total … unmapped", MONEY, "One column per measure of pipelines/vocab/labels.yaml, in its "
+        ("total … unmapped", MONEY, "One column per measure of pipelines/vocab/codes.yaml, in its "
                                     "order: the amount as printed, in unit."),
         ("other_measures", "STRUCT(measure VARCHAR, amount DECIMAL(24,6))[]",
          "Amounts of measures the vocabulary lacks, NULL when none."),
