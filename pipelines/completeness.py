@@ -12,9 +12,11 @@ numbers outside prose (pipelines.triage.table_lines), whether or not the reader 
 
 Each table page yields one ``completeness.page_amounts`` finding (pipelines.checks.completeness):
 passed when every printed amount is matched (as a multiset of exact decimals) by a fact of that
-page or by a number the page's performance forms state (an indicator's target value, a form's
-资金总额); otherwise it lists the amounts that did not become facts. A table page with printed
-amounts from which nothing was read (no fact, no form) is an error; a partial page is a warning. Facts whose amount is not printed on their page at all (``completeness.fact_printed``)
+page (a form's printed amounts are facts, pipelines.form_facts) or by a number the page's
+performance forms state (in an indicator's target value, text or weight, or a project's name);
+otherwise it lists the amounts that did not become facts. A table page with printed amounts from
+which nothing was read (no fact, no form) is an error; a partial page is a warning. Facts whose
+amount is not printed on their page at all (``completeness.fact_printed``)
 would be invented numbers: always an error.
 """
 from __future__ import annotations
@@ -117,32 +119,46 @@ def _values_by_page(pages, amounts) -> dict[int, Counter]:
 
 
 def _indicator_values(indicators: pd.DataFrame) -> dict[int, Counter]:
-    """Numbers printed in the forms' 指标值 cells (every number of the text, as printed)."""
+    """Numbers printed in the forms' indicator texts (指标值, 三级指标, the weight; every number as
+    printed) and in their project names (PM2.5 in 北京市PM2.5高密度监测网络设备更新项目), once per page."""
     by_page: dict[int, Counter] = {}
     if indicators is None or indicators.empty:
         return by_page
-    for page, text in zip(indicators["page"], indicators["target_text"]):
-        if page is None or pd.isna(page) or not isinstance(text, str):
+    names = set()
+    weights = indicators["weight"] if "weight" in indicators else [None] * len(indicators)
+    for page, target, level3, name, weight in zip(indicators["page"], indicators["target_text"],
+                                                  indicators["level3"], indicators["project_name"], weights):
+        if page is None or pd.isna(page):
             continue
-        for token in ANY_NUMBER.findall(text):
-            if (value := decimal_value(token)) is not None:
-                by_page.setdefault(int(page), Counter())[value] += 1
+        texts = [target, level3, None if weight is None or pd.isna(weight) else str(weight)]
+        if (page, name) not in names:
+            names.add((page, name))
+            texts.append(name)
+        for text in texts:
+            if not isinstance(text, str):
+                continue
+            for token in ANY_NUMBER.findall(text):
+                if (value := decimal_value(token)) is not None:
+                    by_page.setdefault(int(page), Counter())[value] += 1
     return by_page
 
 
 def _read_but_not_facts(doc: ExtractedDocument) -> dict[int, Counter]:
     """Numbers the reader read and deliberately did not make facts: rows a table prints again
     (read once, where the table starts), columns that are not money (序号, 数量, 自评分数) and the
-    资金总额 each performance form states (kept on the form, checked against its project)."""
+    amounts of a form printed again (福州 p52 reprints p28's form: facts once, from the first)."""
     by_page: dict[int, Counter] = {}
-    for form in doc.performance_forms:
-        if form.total_funds is not None:
-            by_page.setdefault(form.page, Counter())[form.total_funds.normalize()] += 1
     for table in doc.tables:
         cells = [(cell.page, cell.text) for row in table.repeated_rows for cell in row]
         for page, text in cells + non_money_numbers(table):
             if (value := parse_amount(text)) is not None:
                 by_page.setdefault(page, Counter())[value.normalize()] += 1
+    for form in doc.performance_forms:
+        if form.reprint_of is None:
+            continue
+        for fund in form.funds:
+            if (value := parse_amount(fund.text)) is not None:
+                by_page.setdefault(fund.page, Counter())[value.normalize()] += 1
     return by_page
 
 

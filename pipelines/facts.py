@@ -16,6 +16,7 @@ from collections import defaultdict
 import pandas as pd
 
 from pipelines.columns import Column, plan_columns
+from pipelines.form_facts import form_facts
 from pipelines.identity import IDENTITY
 from pipelines.model import FACT_COLUMNS, ExtractedDocument, ExtractedTable, empty_frame
 from pipelines.money import parse_amount, to_yuan
@@ -32,6 +33,7 @@ def build_facts(doc: ExtractedDocument) -> pd.DataFrame:
     for table in doc.tables:
         rows.extend(table_facts(table, doc.info.document_id, doc.info.unit_name, doc.info.fiscal_year,
                                 doc.info.doc_kind))
+    rows.extend(form_facts(doc))
     if not rows:
         return empty_frame(FACT_COLUMNS + INTERNAL_COLUMNS)
     frame = pd.DataFrame(rows, columns=FACT_COLUMNS + INTERNAL_COLUMNS)

@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from pipelines.read.forms import is_form_page
 from pipelines.read.metadata import read_metadata
 from pipelines.read.pages import read_pages
 from pipelines.read.stitch import assemble
@@ -51,7 +52,7 @@ def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDoc
     info = DocumentInfo(document_id=document_id_for(sha), source_path=str(path), sha256=sha,
                         pages=triage.page_count)
     wanted = sorted(set(triage.table_candidate_pages) | {
-        i + 1 for i, text in enumerate(triage.page_texts) if any(w in text for w in FORM_WORDS)})
+        i + 1 for i, text in enumerate(triage.page_texts) if is_form_page(text)})
     _, reads = read_pages(path, wanted)
     doc = assemble(info, reads)
     printed = read_metadata(triage.page_texts, doc.tables, doc.performance_forms)
@@ -63,5 +64,3 @@ def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDoc
         (i + 1, text) for i, text in enumerate(triage.page_texts) if i + 1 not in parsed])
     return doc
 
-
-FORM_WORDS = ("绩效目标", "一级指标", "指标值")

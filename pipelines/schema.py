@@ -127,6 +127,14 @@ PERFORMANCE_INDICATORS = Table(
         ("target_unit", "VARCHAR", "%, 万元, 次, 人 … as printed."),
         ("target_text", "VARCHAR", "指标值 as printed."),
         ("page", "INTEGER", "1-based page."),
+        # project columns beyond the contract (docs/vocabulary.md, performance forms)
+        ("form_kind", "VARCHAR", "Which form: project (项目支出绩效目标表 and its variants), overall "
+                                 "(部门整体支出绩效目标表: project_name is the unit), special_fund "
+                                 "(专项资金绩效目标表) or transfer (转移支付绩效目标表)."),
+        ("project_code", "VARCHAR", "The project code printed glued to the name "
+                                    "(11000021Y000000390843-信息系统运维类项目), else NULL."),
+        ("activity", "VARCHAR", "The 活动 a 部门整体 form lists the indicator under, else NULL."),
+        ("weight", "DOUBLE", "The indicator's printed weight (分值权重 points, 指标权重 %), else NULL."),
     ),
 )
 

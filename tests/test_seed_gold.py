@@ -1,6 +1,7 @@
 """The bundled sample (the seed document as a PDF) against its hand-checked gold files.
 
-tests/gold/seed_facts.csv holds every non-empty numeric cell of every table of the seed and
+tests/gold/seed_facts.csv holds every non-empty numeric cell of every table of the seed (and the
+amounts its 项目支出绩效目标表 forms print: 年度预算资金总额 / 其中：财政拨款) and
 tests/gold/seed_indicators.csv every performance indicator. They were reviewed row by row against
 ../shared/seed/000_7f9e754d246d6c25.txt; `test_gold_amounts_match_seed_text` re-checks the
 amounts against that text independently of the PDF pipeline whenever the seed is present.
@@ -68,7 +69,7 @@ def loaded_sample(processed_sample, tmp_path_factory):
 def test_warehouse_facts_equal_gold(loaded_sample):
     facts = loaded_sample.execute("SELECT * FROM facts").df()
     gold = _gold_facts()
-    assert len(facts) == len(gold) == 360
+    assert len(facts) == len(gold) == 370
     assert _normalise(facts) == _normalise(gold)
     # amounts arrive as exact decimals, not floats
     amount = loaded_sample.execute(
@@ -83,7 +84,7 @@ def test_gold_counts_per_table():
         "summary": 11, "income": 67, "expenditure": 45, "fiscal_summary": 18,
         "general_expenditure": 61, "general_basic": 45, "three_public": 8,
         "state_capital_expenditure": 8, "basic_expenditure": 66, "project_expenditure": 19,
-        "procurement": 12,
+        "procurement": 12, "project_performance": 10,
     }
 
 
@@ -127,10 +128,26 @@ def _seed_numeric_cells() -> dict[str, Counter]:
     return cells
 
 
+def _seed_form_amounts() -> Counter:
+    """Independent reading of the seed text's forms: the amounts of each 项目资金 block, from a
+    项目名称 line to its 年度总体绩效目标 line."""
+    amounts, inside = Counter(), False
+    for line in SEED_TEXT.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("\t")]
+        if cells[0] == "项目名称" and "项目类别" not in cells:
+            inside = True
+        elif cells[0].startswith("年度总体绩效目标"):
+            inside = False
+        elif inside:
+            amounts.update(Decimal(c) for c in cells if re.fullmatch(r"[\d,]+(?:\.\d+)?", c))
+    return amounts
+
+
 def test_gold_amounts_match_seed_text():
     if not SEED_TEXT.exists():
         pytest.skip("../shared/seed is not present")
     expected = _seed_numeric_cells()
+    expected["project_performance"] = _seed_form_amounts()
     gold = _gold_facts()
     for table_code, counter in expected.items():
         got = Counter(Decimal(a) for a in gold[gold.table_code == table_code]["amount"])

@@ -1,4 +1,5 @@
-"""Each 项目支出绩效目标表 against the project table: its 资金总额 is its project's amount.
+"""Each 项目支出绩效目标表 against the project table: its 资金总额 is its project's amount (where
+the document prints a project table; project forms only, a reprinted form once).
 
     check_performance(forms, context, amount_unit) -> [Finding]
 
@@ -68,10 +69,12 @@ def _funds_finding(form: PerformanceForm, rows: list, unit: str, location: str, 
 def check_performance(forms: list[PerformanceForm], context: CheckContext, amount_unit: str | None) -> list[Finding]:
     by_name = _projects(context)
     findings: list[Finding] = []
+    if not by_name:
+        return findings  # no project table (北京, 西安 print only the forms): nothing to compare with
     used: set = set()
     for form in forms:
-        if form.total_funds is None:
-            continue
+        if form.kind != "project" or form.reprint_of is not None or form.total_funds is None:
+            continue  # a 部门整体 / 专项资金 / 转移支付 form is about no one project; a reprint is compared once
         unit = form.unit or amount_unit or "万元"
         location = f"performance p.{form.page} {form.project_name}"
         rows = by_name.get(form.project_name)

@@ -7,7 +7,9 @@ recovered from its bounding box against the table's column and row edges.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from pdfplumber.utils import extract_text
 
 from pipelines.money import looks_like_amount
 
@@ -33,6 +35,17 @@ class GridCell:
 
 
 @dataclass
+class Hole:
+    """Rows of one column at the top or bottom of a grid where the ruling has no cell: a merged cell
+    running off the page. ``text`` is what is printed in that column's band from the hole to the
+    page's edge (such a cell's text is drawn on both pages, clipped, so it reads there)."""
+    col: int
+    first_row: int
+    last_row: int
+    text: str
+
+
+@dataclass
 class Grid:
     page: int  # 1-based
     bbox: tuple[float, float, float, float]
@@ -40,6 +53,7 @@ class Grid:
     n_cols: int
     origin: list[list[GridCell | None]]  # origin[r][c] is the cell covering (r, c)
     col_edges: list[tuple[float, float]] | None = None  # x0, x1 of each column
+    holes: list[Hole] = field(default_factory=list)
 
     def at(self, r: int, c: int) -> GridCell | None:
         return self.origin[r][c]
@@ -85,7 +99,34 @@ def grid_from_table(table, page_number: int) -> Grid:
     _measure_gaps(table, origin, boxes)
     right = [x for x in xs[1:]] + [table.bbox[2]]
     edges = [(xs[i], right[i]) for i in range(min(len(xs), n_cols))]
-    return Grid(page_number, tuple(table.bbox), n_rows, n_cols, origin, edges if len(edges) == n_cols else None)
+    edges = edges if len(edges) == n_cols else None
+    return Grid(page_number, tuple(table.bbox), n_rows, n_cols, origin, edges, _edge_holes(table, origin, edges))
+
+
+def _edge_holes(table, origin, edges) -> list[Hole]:
+    """The holes touching the grid's first or last row, with the text printed in them."""
+    n_rows = len(origin)
+    runs = []
+    for c in range(len(origin[0]) if origin else 0):
+        if origin[0][c] is None:
+            last = next((r - 1 for r in range(n_rows) if origin[r][c] is not None), n_rows - 1)
+            runs.append((c, 0, last))
+        if origin[-1][c] is None:
+            first = next((r + 1 for r in range(n_rows - 1, -1, -1) if origin[r][c] is not None), 0)
+            if first > 0:
+                runs.append((c, first, n_rows - 1))
+    if not runs or edges is None:
+        return []
+    page, rows = table.page, table.rows
+    holes = []
+    for c, first, last in runs:
+        x0, x1 = edges[c]
+        top = 0 if first == 0 else rows[first].bbox[1]
+        bottom = page.height if last == n_rows - 1 else rows[last].bbox[3]
+        chars = [ch for ch in page.chars if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1
+                 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom]
+        holes.append(Hole(c, first, last, extract_text(chars) if chars else ""))
+    return holes
 
 
 def _measure_gaps(table, origin, boxes) -> None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipelines.model import Cell, DocumentInfo, ExtractedDocument, ExtractedTable, PerformanceForm
+from pipelines.model import Cell, DocumentInfo, ExtractedDocument, ExtractedTable
 from pipelines.read import repairs
 from pipelines.read.cells import is_amount_cell
-from pipelines.read.forms import form_from_grid, is_performance_grid
+from pipelines.read.forms import FormReader
 from pipelines.read.grid import Grid, align_columns
 from pipelines.read.pages import PageRead
 from pipelines.read.pieces import Piece, header_paths, split_grid, with_wrapped_titles
@@ -33,7 +33,7 @@ _UNIT_IN_HEADER = re.compile(r"[（(](?:金额)?(?:单位[:：])?(万元|元)[�
 def assemble(info: DocumentInfo, reads: list[PageRead]) -> ExtractedDocument:
     """Stitch parsed pages into logical tables and forms (metadata: pipelines.read.metadata)."""
     pieces = pages_to_pieces(reads)
-    forms = _Forms()
+    forms = FormReader()
     tables = pieces_to_tables(pieces, forms)
     attach_notes(tables, reads)
     units = Counter(t.unit for t in tables if t.unit)
@@ -43,7 +43,7 @@ def assemble(info: DocumentInfo, reads: list[PageRead]) -> ExtractedDocument:
         # chart's data in the prose) keeps none rather than a guess: its facts carry no 元 amount
         if not table.table_code.startswith(UNCLASSIFIED):
             table.unit = table.unit or info.amount_unit
-    return ExtractedDocument(info=info, tables=tables, performance_forms=forms.forms,
+    return ExtractedDocument(info=info, tables=tables, performance_forms=forms.finish(),
                              prose_pages=[(page.number, "\n".join(page.prose_lines())) for page in reads],
                              titles_in_text=_titles_in_text(reads))
 
@@ -72,35 +72,11 @@ def _titles_in_text(reads: list[PageRead]) -> list[str]:
 
 
 # ---------------------------------------------------------------- pieces -> tables
-class _Forms:
-    """Performance-target forms: a form grid, and the untitled grids that continue it."""
-
-    def __init__(self) -> None:
-        self.forms: list[PerformanceForm] = []
-        self.last_was_form = False
-
-    def take(self, piece: Piece) -> bool:
-        grid = piece.grid
-        titled_table = piece.title is not None and piece.title.family is not None
-        continues = (self.last_was_form and not titled_table and self.forms
-                     and grid.n_cols == len(self.forms[-1].rows[0]))
-        form_title = piece.title is not None and piece.title.is_form
-        if not (is_performance_grid(grid) or form_title or continues):
-            self.last_was_form = False
-            return False
-        if form_title or any("项目名称" in compact(t) for r in range(min(3, grid.n_rows)) for t in grid.row_texts(r)):
-            self.forms.append(form_from_grid(grid, None))
-        elif self.forms:
-            self.forms[-1].rows.extend(form_from_grid(grid, None).rows)
-        self.last_was_form = True
-        return True
-
-
-def pieces_to_tables(pieces: list[Piece], forms: _Forms) -> list[ExtractedTable]:
+def pieces_to_tables(pieces: list[Piece], forms: FormReader) -> list[ExtractedTable]:
     tables: list[ExtractedTable] = []
     current: ExtractedTable | None = None
     for piece in pieces:
-        if forms.take(piece):
+        if forms.take(piece.grid, piece.context):
             current = None
             continue
         if current is not None and continues(current, piece):
