@@ -5,18 +5,22 @@ from __future__ import annotations
 import re
 
 from pipelines import labels
+from pipelines.read.forms import form_vocab
 from pipelines.vocabulary import VOCAB_DIR, measure_rules, table_families
 
 
-def test_every_measure_the_readers_produce_has_a_label():
-    labelled = {m.code for m in labels.measure_labels()}
+def test_every_measure_the_readers_produce_is_listed():
+    listed = {m.code for m in labels.measure_labels()}
+    forms = form_vocab()
     produced = {rule.measure for rule in measure_rules()} | {"unmapped", "total"}
-    assert produced <= labelled, produced - labelled
+    produced |= set(forms.funds.values()) | {m for split in forms.split_measures.values() for m in split.values()}
+    assert produced <= listed, produced - listed
 
 
-def test_every_table_code_the_readers_produce_has_a_title():
-    titled = {t.code for t in labels.table_labels()}
-    assert {family.code for family in table_families()} <= titled
+def test_every_table_code_the_readers_produce_is_listed():
+    listed = {t.code for t in labels.table_labels()}
+    produced = {family.code for family in table_families()} | {kind.table_code for kind in form_vocab().kinds}
+    assert produced <= listed, produced - listed
 
 
 def test_codes_and_labels_are_unique_snake_case():
