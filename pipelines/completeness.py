@@ -83,10 +83,19 @@ def decimal_value(token: str) -> Decimal | None:
         return None
 
 
+# two amounts the text layer runs together (168,441.81154,304.22: a bold amount filling its cell up
+# to the next one's): a two-decimal amount cannot go on with digits in thousands groups
+_GLUED = re.compile(r"(?<=\.\d{2})(?=-?\d{1,3},\d{3})")
+
+
+def unglue(text: str) -> str:
+    return _GLUED.sub(" ", text or "")
+
+
 def printed_amounts(text: str) -> list[str]:
     """Amount tokens a table prints on a page, in reading order (prose amounts left out)."""
     tokens = []
-    text = text or ""
+    text = unglue(text)
     offset = 0
     for line in text.splitlines(keepends=True):
         start, offset = offset, offset + len(line)
@@ -196,7 +205,7 @@ def _invented(texts: list[str], fact_values: dict[int, Counter]) -> list[tuple[i
     invented = []
     for page, values in sorted(fact_values.items()):
         text = texts[page - 1] if 1 <= page <= len(texts) else ""
-        printed = Counter(v for v in (decimal_value(t) for t in ANY_NUMBER.findall(text)) if v is not None)
+        printed = Counter(v for v in (decimal_value(t) for t in ANY_NUMBER.findall(unglue(text))) if v is not None)
         for value, count in sorted(values.items()):
             invented += [(page, value)] * max(0, count - printed[value])
     return invented

@@ -77,7 +77,8 @@ def _name_the_views(facts: list[dict], columns: list[Column]) -> None:
     headers: dict[int, str] = {}
     for col in columns:
         if col.role in ("text", "project_name") and col.segment not in headers and col.path:
-            headers[col.segment] = col.path[-1]
+            # 支出 / 功能分类 / 功能科目名称: the view is the heading under the side
+            headers[col.segment] = col.path[1] if len(col.path) >= 3 else col.path[-1]
     by_side: dict[str | None, set[int]] = defaultdict(set)
     for fact in facts:
         by_side[fact["side"]].add(fact["segment"])

@@ -7,6 +7,8 @@
     build_indicators  performance forms -> indicator rows
     build_prose_amounts  prose -> stated amounts
     validate_document the identities, prose against tables, completeness
+    review_document   the prose and presentation a reviewer reads: claims, wording, names, structure
+                      (pipelines.review; its rows join the validation rows)
 
 The Dagster assets, the CLI, the corpus report, the benchmark and the tests all call this.
 """
@@ -23,6 +25,7 @@ from pipelines.ingest import (
 )
 from pipelines.completeness import Completeness, measure_completeness
 from pipelines.model import DocumentInfo, ExtractedDocument
+from pipelines.review import review_document
 
 
 @dataclass
@@ -59,11 +62,20 @@ def derive(doc: ExtractedDocument) -> DocumentResult:
     completeness = measure_completeness(doc, facts, indicators)
     doc.info.amount_coverage = completeness.coverage
     validation = validate_document(doc, facts, indicators, prose, completeness)
+    validation = _joined(validation, review_document(doc, facts, prose))
     counts = facts.groupby(["table_code"]).size().to_dict() if len(facts) else {}
     tables = [TableSummary(t.table_code, t.title, list(t.pages), int(counts.get(t.table_code, 0)))
               for t in doc.tables]
     return DocumentResult(doc.info, facts, indicators, prose, validation, tables, list(doc.titles_in_text),
                           completeness)
+
+
+def _joined(validation: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
+    if review.empty:
+        return validation
+    if validation.empty:
+        return review
+    return pd.concat([validation, review], ignore_index=True)
 
 
 def process_document(path: str | Path, *, max_pages: int = 2000) -> DocumentResult:

@@ -16,7 +16,7 @@ from pipelines.columns import Column
 from pipelines.model import Cell, ExtractedTable
 from pipelines.money import parse_amount
 from pipelines.read.cells import CODE_NAME_PATTERN
-from pipelines.vocabulary import compact
+from pipelines.vocabulary import compact, strip_ordinal
 
 _OUTLINE_CODE = re.compile(r"^(?:([A-Z])|(\d{2}|\d{4}|\d{6}))\s*[-－—]\s*(?=\S)")
 _NAMING_HEADER = re.compile(r"名称")
@@ -147,6 +147,39 @@ def _take_number_from_label(label_cell: Cell, amount_cell: Cell) -> None:
         label_cell.text, amount_cell.text = head + words, number
 
 
+SPLIT_TAIL_MAX = 6  # characters of a label's last line ruled onto a row of its own
+
+
+def _join_split_rows(rows: list[PrintedRow], columns: list[Column]) -> None:
+    """Word tables rule one logical row over several hair-line rows, side by side with the other
+    half of a summary: label (1.一般公共预) / its amount (21,940.96) / the label's end (算). Per
+    segment, the amount moves up beside its label and the tail joins the label."""
+    for segment in sorted({c.segment for c in columns}):
+        labels = [c.index for c in columns if c.segment == segment and c.role in ("text", "project_name")]
+        amounts = [c.index for c in columns if c.segment == segment and c.role is None]
+        if len(labels) != 1 or not amounts:
+            continue
+        label = labels[0]
+
+        def has_label(row):
+            return bool(compact(row.cells[label].text))
+
+        def has_amounts(row):
+            return any(parse_amount(row.cells[i].text) is not None for i in amounts)
+
+        for k in range(len(rows) - 1):
+            above, below = rows[k], rows[k + 1]
+            if not (has_label(above) and not has_amounts(above) and has_amounts(below) and not has_label(below)):
+                continue
+            for i in amounts:
+                above.cells[i].text, below.cells[i].text = below.cells[i].text, ""
+            tail = rows[k + 2].cells[label] if k + 2 < len(rows) else None
+            if tail is not None and not has_amounts(rows[k + 2]) and 0 < len(compact(tail.text)) <= SPLIT_TAIL_MAX \
+                    and strip_ordinal(compact(tail.text)) == compact(tail.text):
+                above.cells[label].text += compact(tail.text)  # 1.一般公共预 … 算
+                tail.text = ""
+
+
 def read_rows(table: ExtractedTable, columns: list[Column]) -> list[PrintedRow]:
     groups: dict[int, list[Column]] = {}
     for col in columns:
@@ -155,6 +188,7 @@ def read_rows(table: ExtractedTable, columns: list[Column]) -> list[PrintedRow]:
     text_columns = [c for c in columns if c.role == "text"]
     carried: dict[int, list[str]] = {}  # code group -> last printed parts (类/款 carried down)
     rows = [PrintedRow(index, cells) for index, cells in enumerate(table.rows)]
+    _join_split_rows(rows, columns)
     for position, row in enumerate(rows):
         for col in text_columns:
             _move_overflow_to_previous(rows[:position], row, col.index)

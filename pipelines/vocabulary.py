@@ -334,7 +334,8 @@ def label_role(path: tuple[str, ...]) -> str | None:
         return "code"
     if _leaf_measure([leaf]) is not None:
         return None  # the leaf names an amount (事业单位经营支出 despite its 单位)
-    if leaf == "项目" or any(marker in leaf for marker in spec["text_markers"]):
+    joined = "".join(cells[-2:])  # a header broken over two ruled rows (采购组织 / 形式)
+    if leaf == "项目" or any(marker in leaf or marker in joined for marker in spec["text_markers"]):
         return "text"  # 人员经费 / 科目名称: a label column under an amount heading
     return None
 

@@ -7,6 +7,7 @@ from assets.definitions import defs
 TABLE_ASSETS = {"documents", "facts", "performance_indicators", "prose_amounts", "validation_results",
                 "dim_unit"}
 EXPECTED_ASSETS = {"source_documents", "views"} | TABLE_ASSETS
+REVIEW_ASSETS = {"review_reports"}
 
 
 def test_definitions_are_loadable():
@@ -23,7 +24,7 @@ def test_job_covers_every_asset_and_check():
 
 def test_asset_graph_groups_and_pool():
     graph = defs.resolve_asset_graph()
-    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == EXPECTED_ASSETS
+    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == EXPECTED_ASSETS | REVIEW_ASSETS
     for table in TABLE_ASSETS:
         node = graph.get(dg.AssetKey(table))
         assert node.pools == {"duckdb_writer"} and node.group_name == "warehouse"
@@ -33,3 +34,11 @@ def test_asset_graph_groups_and_pool():
     assert {key.to_user_string() for key in views.parent_keys} == {"documents", "facts", "validation_results",
                                                                    "dim_unit"}
     assert not views.pools
+
+
+def test_review_reports_follow_the_findings():
+    graph = defs.resolve_asset_graph()
+    node = graph.get(dg.AssetKey("review_reports"))
+    assert dg.AssetKey("validation_results") in node.parent_keys and node.group_name == "review"
+    check_names = {key.name for key in graph.asset_check_keys}
+    assert "review_findings" in check_names
