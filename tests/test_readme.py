@@ -28,6 +28,7 @@ def shell_commands() -> list[list[str]]:
     commands = []
     for block in fenced_blocks("sh"):
         for line in block.replace("\\\n", " ").splitlines():
+            line = re.sub(r"\s\[--[^]]*\]", "", line)  # a synopsis's optional [--db FILE]
             tokens = shlex.split(line, comments=True)
             while tokens and re.fullmatch(r"[A-Z_]+=\S*", tokens[0]):  # VAR=value prefixes
                 tokens = tokens[1:]
