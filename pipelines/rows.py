@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.columns import Column
+from pipelines.columns import LABEL_ROLES, Column
 from pipelines.model import Cell, ExtractedTable
 from pipelines.money import parse_amount
 from pipelines.read.cells import CODE_NAME_PATTERN
@@ -156,13 +156,14 @@ def _join_split_rows(rows: list[PrintedRow], columns: list[Column]) -> None:
     segment, the amount moves up beside its label and the tail joins the label."""
     for segment in sorted({c.segment for c in columns}):
         labels = [c.index for c in columns if c.segment == segment and c.role in ("text", "project_name")]
+        named = [c.index for c in columns if c.segment == segment and c.role in LABEL_ROLES]
         amounts = [c.index for c in columns if c.segment == segment and c.role is None]
         if len(labels) != 1 or not amounts:
             continue
         label = labels[0]
 
-        def has_label(row):
-            return bool(compact(row.cells[label].text))
+        def has_label(row):  # a 合计 printed in the code column names its row too
+            return any(compact(row.cells[i].text) for i in named)
 
         def has_amounts(row):
             return any(parse_amount(row.cells[i].text) is not None for i in amounts)
@@ -249,6 +250,11 @@ def _read_labels(row: PrintedRow, columns: list[Column]) -> None:
                 row.outline[col.segment] = depth
             if col.role == "project_name":
                 row.project_name = text
+            candidates.setdefault(col.segment, []).append((col, text))
+    for col in columns:  # 合计 / 公用经费合计 printed in a code column: the row's label
+        text = compact(texts[col.index])
+        if col.role == "code" and text and not candidates.get(col.segment) and not row.codes_in(col.segment) \
+                and not any(ch.isdigit() for ch in text):
             candidates.setdefault(col.segment, []).append((col, text))
     for segment, found in candidates.items():
         naming = [(c, t) for c, t in found if any(_NAMING_HEADER.search(p) for p in c.path)]

@@ -65,6 +65,7 @@ class TableFamily:
     headings: tuple[re.Pattern, ...] = ()
     row_measures: bool = False
     project_rows: bool = False  # its leaf rows are projects (project_name = the row's label)
+    first_headers: tuple[re.Pattern, ...] = ()  # an untitled table whose first header matches
 
     @property
     def is_final(self) -> bool:
@@ -76,7 +77,7 @@ def table_families() -> tuple[TableFamily, ...]:
     return tuple(
         TableFamily(entry["code"], bool(entry.get("sided")), tuple(re.compile(p) for p in entry["titles"]),
                     tuple(re.compile(p) for p in entry.get("headings", [])), bool(entry.get("row_measures")),
-                    bool(entry.get("project_rows")))
+                    bool(entry.get("project_rows")), tuple(re.compile(p) for p in entry.get("first_headers", [])))
         for entry in _load("tables.yaml")["tables"]
     )
 
@@ -156,6 +157,12 @@ def family_for_heading(text: str) -> TableFamily | None:
     """A section heading or lead sentence that names the untitled table below it."""
     line = compact(text)
     return next((f for f in table_families() if any(p.search(line) for p in f.headings)), None)
+
+
+def family_for_first_header(header: str) -> TableFamily | None:
+    """An untitled table named by its first column's header (年度: a chart's data)."""
+    key = compact(header)
+    return next((f for f in table_families() if any(p.search(key) for p in f.first_headers)), None)
 
 
 def is_title_candidate(line: str) -> bool:

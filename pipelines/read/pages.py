@@ -46,7 +46,47 @@ def has_doubled_chars(chars: list[dict], at_least: int = 3) -> bool:
     return doubled >= at_least
 
 
+def drawn_turn(chars: list[dict], share: float = 0.6) -> int:
+    """Degrees (clockwise) a page must turn for its text to read left to right: 90 when most glyphs
+    run upwards (a landscape table drawn on a portrait sheet without ``/Rotate``), 270 downwards,
+    180 upside down, else 0."""
+    turns: dict[int, int] = {}
+    for ch in chars:
+        if ch["text"].isspace():
+            continue
+        a, b, _, _, _, _ = ch["matrix"]
+        turn = 0 if abs(a) >= abs(b) and a > 0 else 180 if abs(a) >= abs(b) else 90 if b > 0 else 270
+        turns[turn] = turns.get(turn, 0) + 1
+    if not turns:
+        return 0
+    turn, count = max(turns.items(), key=lambda item: item[1])
+    return turn if turn and count >= share * sum(turns.values()) else 0
+
+
+def turned(page, turn: int):
+    """The same page parsed again as if it declared ``/Rotate`` ``turn`` degrees more (pdfminer
+    then lays the text out upright). Only for the rare pages ``drawn_turn`` finds sideways."""
+    page_obj = page.page_obj
+    rotation = (page.rotation + turn) % 360
+    page_obj.attrs["Rotate"] = rotation
+    page_obj.rotate = rotation
+    page.close()
+    return pdfplumber.page.Page(page.pdf, page_obj, page_number=page.page_number,
+                                initial_doctop=page.initial_doctop)
+
+
 def read_page(page, number: int) -> PageRead:
+    turn = drawn_turn(page.chars)
+    if not turn:
+        return _read_upright(page, number)
+    upright = turned(page, turn)
+    try:
+        return _read_upright(upright, number)
+    finally:
+        upright.close()
+
+
+def _read_upright(page, number: int) -> PageRead:
     repair_glyph_boxes(page)
     if has_doubled_chars(page.chars):
         page = page.dedupe_chars()  # slow, so only where duplicates exist

@@ -23,7 +23,7 @@ from pipelines.read.forms import FormReader
 from pipelines.read.grid import Grid, align_columns
 from pipelines.read.pages import PageRead
 from pipelines.read.pieces import Piece, header_paths, split_grid, with_wrapped_titles
-from pipelines.vocabulary import compact, label_role, parse_title
+from pipelines.vocabulary import compact, family_for_first_header, label_role, parse_title
 
 UNCLASSIFIED = "unclassified"
 _NOTE = re.compile(r"注[:：]|（注|^备注")
@@ -39,9 +39,9 @@ def assemble(info: DocumentInfo, reads: list[PageRead]) -> ExtractedDocument:
     units = Counter(t.unit for t in tables if t.unit)
     info.amount_unit = units.most_common(1)[0][0] if units else None
     for table in tables:
-        # a known table printed without a unit line takes the document's; an unknown table (a
+        # a titled table printed without a unit line takes the document's; an untitled one (a
         # chart's data in the prose) keeps none rather than a guess: its facts carry no 元 amount
-        if not table.table_code.startswith(UNCLASSIFIED):
+        if table.title and not table.table_code.startswith(UNCLASSIFIED):
             table.unit = table.unit or info.amount_unit
     return ExtractedDocument(info=info, tables=tables, performance_forms=forms.finish(),
                              prose_pages=[(page.number, "\n".join(page.prose_lines())) for page in reads],
@@ -160,9 +160,10 @@ def _same_header(table: ExtractedTable, piece: Piece) -> bool:
 
 def start_table(piece: Piece, tables: list[ExtractedTable]) -> ExtractedTable:
     grid = piece.grid
-    family = piece.family
-    code = family.code if family is not None else _unclassified_code(tables)
     paths = repairs.mend_spilled_headers(header_paths(grid, piece.header_rows))
+    first_header = next((p[-1] for p in paths if p), "")
+    family = piece.family or (family_for_first_header(first_header) if piece.title is None else None)
+    code = family.code if family is not None else _unclassified_code(tables)
     headed, groups = logical_columns(grid, paths, piece.body_rows)
     title = piece.title.printed if piece.title is not None else (
         piece.captions[0] if piece.captions else "")
