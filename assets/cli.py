@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets import analyst_cli
 from pipelines.settings import DATABASE_PATH_ENV
 from pipelines.warehouse import default_database_path
 
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("file", metavar="FILE.pdf")
     review.add_argument("--out", metavar="DIR", help="folder for the report (default: $BUDGET_REPORTS_DIR, else reports/ beside the warehouse)")
     review.add_argument("--db", metavar="FILE", help="warehouse holding the prior year's document (default: as for ingest)")
+    analyst_cli.register(commands)  # sql, schema, export
     return parser
 
 
@@ -57,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_request:  # argparse: --help exits 0, usage errors 2
         return int(exit_request.code or 0)
+    if hasattr(args, "handler"):
+        return args.handler(args)
     if args.command == "forget":
         return forget(args.target, Path(args.db) if args.db else default_database_path())
     if args.command == "review":

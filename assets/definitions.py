@@ -10,8 +10,9 @@ from assets.schedules import publication_season_schedule
 from assets.sensors import landing_folder_sensor
 from assets.sources import source_documents
 from assets.tables import warehouse_tables
+from assets.views import warehouse_views
 
-all_assets = [source_documents, warehouse_tables, review_reports]
+all_assets = [source_documents, warehouse_tables, warehouse_views, review_reports]
 
 defs = dg.Definitions(
     assets=all_assets,

@@ -18,6 +18,7 @@ from assets.resources import WarehouseResource
 from assets.sources import source_documents
 from pipelines import warehouse as warehouse_db
 from pipelines.ingestion import BatchResult, SourceFile, ingest_sources
+from pipelines.schema import TABLES_BY_NAME
 
 TABLE_DESCRIPTIONS = {
     "documents": "One row per ingested file version: unit, year, kind, status, amount coverage.",
@@ -25,7 +26,13 @@ TABLE_DESCRIPTIONS = {
     "performance_indicators": "One row per indicator of every performance-target form.",
     "prose_amounts": "Amounts stated in the prose, with their sentence.",
     "validation_results": "Findings: identities within and between tables, prose, completeness.",
+    "dim_unit": "One row per unit (unit_key) with the names it was printed with across years.",
 }
+
+def column_schema(columns) -> dg.TableSchema:
+    """The columns and their meaning (pipelines.schema / pipelines.views), shown in the UI."""
+    return dg.TableSchema(columns=[dg.TableColumn(c.name, c.type, description=c.comment) for c in columns])
+
 
 CHECK_SPECS = [
     dg.AssetCheckSpec(f"{category}_findings", asset="validation_results", description=description)
@@ -36,7 +43,8 @@ CHECK_SPECS = [
 
 @dg.multi_asset(
     specs=[dg.AssetSpec(name, description=text, group_name="warehouse", kinds={"duckdb"},
-                        deps=[source_documents], partitions_def=budget_year_partitions)
+                        deps=[source_documents], partitions_def=budget_year_partitions,
+                        metadata={"dagster/column_schema": column_schema(TABLES_BY_NAME[name].columns)})
            for name, text in TABLE_DESCRIPTIONS.items()],
     check_specs=CHECK_SPECS,
     pool="duckdb_writer",  # one DuckDB writer at a time across runs
@@ -53,7 +61,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         ids = [o.document_id for o in batch.outcomes]
         documents = _rows(con, "documents", ids)
         findings = _rows(con, "validation_results", ids)
-        counts = {t: _count(con, t, ids) for t in TABLE_DESCRIPTIONS}
+        counts = {t: _count(con, t, ids) for t in TABLE_DESCRIPTIONS if t != "dim_unit"}
         totals = warehouse_db.table_row_counts(con)
     published = warehouse_db.publish_snapshot(settings.database)  # analysts read this copy
     context.log.info(f"published {published}")
@@ -111,6 +119,8 @@ def _materializations(batch: BatchResult, documents: pd.DataFrame, findings: pd.
     if batch.cross_document_error:
         metadata["cross_document_error"] = batch.cross_document_error
     yield dg.MaterializeResult(asset_key="validation_results", metadata=metadata)
+    yield dg.MaterializeResult(asset_key="dim_unit", metadata={"rows_in_warehouse": totals["dim_unit"]})
+
 
 
 def _percent(share) -> str:

@@ -52,12 +52,16 @@ DOCUMENTS = Table(
                                    "are not UTF-8 shown as \\xNN)."),
         ("sha256", "VARCHAR", "SHA-256 of the file's bytes."),
         ("pages", "INTEGER", "Page count."),
-        ("unit_name", "VARCHAR", "The unit or department as printed (cover, or after 部门（单位）：)."),
+        ("unit_name", "VARCHAR", "The unit or department as printed (cover, or after 部门（单位）：), "
+                                 "e.g. 烟台市社会保险服务中心."),
         ("supervisor", "VARCHAR", "主管部门 where the document prints one, else NULL."),
         ("fiscal_year", "INTEGER", "The year the document is about (2024 for 2024年单位预算 and for "
                                    "2024年度部门决算)."),
         ("doc_kind", "VARCHAR", "单位预算, 部门预算, 单位决算 or 部门决算."),
-        ("unit_key", "VARCHAR", "One stable key for the same unit across years and name variants."),
+        ("unit_key", "VARCHAR", "One stable key for the same unit across years and name variants "
+                                "(中国共产党XX市委员会办公室 = 中共XX市委办公室 = XX市委办公室); the "
+                                "aliases are data in the project (pipelines/vocab/). dim_unit lists "
+                                "the names each key was printed with."),
         ("region", "VARCHAR", "The administrative area the unit belongs to, as far as the document "
                               "shows it (山东省烟台市, 上海市普陀区 …), else NULL."),
         ("amount_coverage", "DECIMAL(5,4)", "Share of the amounts printed on the document's table "
@@ -86,11 +90,14 @@ FACTS = Table(
         ("table_code", "VARCHAR", "Which table (docs/vocabulary.md)."),
         ("side", "VARCHAR", "income or expenditure in the two-sided summary tables, else NULL."),
         ("item", "VARCHAR", "The row's label as printed, whitespace and ordinal prefix removed."),
-        ("func_code", "VARCHAR", "支出功能分类 code at the row's depth: 3 (类), 5 (款) or 7 (项) digits."),
-        ("econ_dept_code", "VARCHAR", "部门预算支出经济分类 code: 3 or 5 digits."),
-        ("econ_gov_code", "VARCHAR", "政府预算支出经济分类 code: 3 or 5 digits."),
+        ("func_code", "VARCHAR", "支出功能分类 code at the row's depth: 3 (类, 208), 5 (款, 20801) or "
+                                 "7 (项, 2080109) digits; NULL where the row has none. In summary "
+                                 "tables a category printed by name only (七、社会保障和就业支出) "
+                                 "still gets its 3-digit code."),
+        ("econ_dept_code", "VARCHAR", "部门预算支出经济分类 code: 3 (301) or 5 (30101) digits."),
+        ("econ_gov_code", "VARCHAR", "政府预算支出经济分类 code: 3 (505) or 5 (50501) digits."),
         ("project_name", "VARCHAR", "For project rows."),
-        ("project_category", "VARCHAR", "项目类别 for project rows."),
+        ("project_category", "VARCHAR", "项目类别 for project rows (其他运转类, 特定目标类, …)."),
         ("measure", "VARCHAR", "Which column the amount came from (docs/vocabulary.md)."),
         ("amount", MONEY, "The amount as printed, in `unit`."),
         ("unit", "VARCHAR", "元 or 万元, as printed for this table."),
@@ -98,9 +105,11 @@ FACTS = Table(
         ("is_total", "BOOLEAN", "True for 合计 / 总计 / 小计 rows that sum other rows."),
         ("page", "INTEGER", "1-based page of the source PDF the cell was read from."),
         ("row_no", "INTEGER", "The row's position in its printed table, 1-based, counting on across "
-                              "continuation pages."),
+                              "continuation pages: the printed table can be rebuilt in order (the "
+                              "printed_table macro does)."),
         ("row_path", "VARCHAR", "The labels from the row's top-level ancestor down to the row, "
-                                "joined by ' / '; equals item for a row without a printed parent."),
+                                "joined by ' / ' (货物 / 办公设备购置 / 台式计算机); equals item for a "
+                                "row without a printed parent."),
     ),
 )
 
@@ -184,9 +193,25 @@ DIM_FUNCTION = _dimension("dim_function", "func_code", "支出功能分类 (func
 DIM_ECON_DEPT = _dimension("dim_econ_dept", "econ_dept_code", "部门预算支出经济分类 (departmental economic)")
 DIM_ECON_GOV = _dimension("dim_econ_gov", "econ_gov_code", "政府预算支出经济分类 (government economic)")
 
+DIM_UNIT = Table(
+    "dim_unit",
+    "A project addition: one row per unit (documents.unit_key) with a loaded document, rebuilt "
+    "from documents on every load and forget. Where a document has no unit_key yet, its printed "
+    "unit_name stands in as the key (here and in every view).",
+    _columns(
+        ("unit_key", "VARCHAR", "The unit's stable key (documents.unit_key)."),
+        ("unit_names", "VARCHAR[]", "Every unit_name printed by its loaded or superseded documents, "
+                                    "sorted: the name variants the key joins."),
+        ("region", "VARCHAR", "The region of its latest loaded document that shows one."),
+        ("documents", "INTEGER", "How many of its documents are loaded."),
+        ("fiscal_years", "INTEGER[]", "The fiscal years of its loaded documents, ascending."),
+    ),
+    primary_key=("unit_key",),
+)
+
 PUBLIC_TABLES: tuple[Table, ...] = (
     DOCUMENTS, FACTS, PERFORMANCE_INDICATORS, PROSE_AMOUNTS, VALIDATION_RESULTS,
-    DIM_FUNCTION, DIM_ECON_DEPT, DIM_ECON_GOV,
+    DIM_FUNCTION, DIM_ECON_DEPT, DIM_ECON_GOV, DIM_UNIT,
 )
 DOCUMENT_ROW_TABLES: tuple[Table, ...] = (FACTS, PERFORMANCE_INDICATORS, PROSE_AMOUNTS, VALIDATION_RESULTS)
 """Tables whose rows belong to one document and leave when it is replaced."""
@@ -202,7 +227,19 @@ def archive_of(table: Table) -> Table:
                  table.columns, public=False)
 
 
-INTERNAL_TABLES: tuple[Table, ...] = tuple(archive_of(t) for t in ARCHIVED_TABLES)
+SCHEMA_VERSION = Table(
+    "schema_version",
+    "Internal: a fingerprint of the views and macros this warehouse holds, so that they are "
+    "created again when the code changes them. Do not query.",
+    _columns(
+        ("part", "VARCHAR", "What the fingerprint covers."),
+        ("fingerprint", "VARCHAR", "SHA-256 of the statements that created it."),
+    ),
+    primary_key=("part",),
+    public=False,
+)
+
+INTERNAL_TABLES: tuple[Table, ...] = tuple(archive_of(t) for t in ARCHIVED_TABLES) + (SCHEMA_VERSION,)
 
 ALL_TABLES: tuple[Table, ...] = PUBLIC_TABLES + INTERNAL_TABLES
 TABLES_BY_NAME = {t.name: t for t in ALL_TABLES}
@@ -223,3 +260,51 @@ def comment_statements(table: Table) -> list[str]:
     statements = [f"COMMENT ON TABLE {table.name} IS {_quote(table.comment)}"]
     statements += [f"COMMENT ON COLUMN {table.name}.{c.name} IS {_quote(c.comment)}" for c in table.columns]
     return statements
+
+
+@dataclass(frozen=True)
+class View:
+    """A public view: its query and what each of its columns means, declared together.
+
+    ``depends_on`` names the tables and views it reads (for the documentation and the asset
+    graph's lineage)."""
+    name: str
+    comment: str
+    columns: tuple[Column, ...]
+    sql: str
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Macro:
+    """A public DuckDB macro. A table macro (``returns_table``) documents the columns it returns
+    like a view; a scalar macro documents its parameters in its comment."""
+    name: str
+    parameters: tuple[str, ...]
+    comment: str
+    sql: str
+    returns_table: bool = False
+    columns: tuple[Column, ...] = ()
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}({', '.join(self.parameters)})"
+
+
+def view_statements(view: View) -> list[str]:
+    statements = [f"CREATE OR REPLACE VIEW {view.name} ({', '.join(view.column_names)}) AS {view.sql}",
+                  f"COMMENT ON VIEW {view.name} IS {_quote(view.comment)}"]
+    statements += [f"COMMENT ON COLUMN {view.name}.{c.name} IS {_quote(c.comment)}" for c in view.columns]
+    return statements
+
+
+def macro_statements(macro: Macro) -> list[str]:
+    kind = "TABLE " if macro.returns_table else ""
+    body = f"TABLE {macro.sql}" if macro.returns_table else f"({macro.sql})"
+    return [f"CREATE OR REPLACE MACRO {macro.name}({', '.join(macro.parameters)}) AS {body}",
+            f"COMMENT ON MACRO {kind}{macro.name} IS {_quote(macro.comment)}"]

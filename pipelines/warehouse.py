@@ -6,6 +6,7 @@ strings and CAST to DECIMAL inside the INSERT.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import shutil
@@ -85,6 +86,44 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             statements += schema.comment_statements(table)
     for statement in statements:
         con.execute(statement)
+    if schema.DIM_UNIT.name not in existing:  # a warehouse from before dim_unit: fill it now
+        refresh_dim_unit(con)
+    ensure_views(con)
+
+
+def view_statements() -> list[str]:
+    """CREATE OR REPLACE and COMMENT ON for every public macro and view, in dependency order."""
+    from pipelines import views  # local: pipelines.views reads the vocabulary files
+
+    return ([s for macro in views.PUBLIC_MACROS for s in schema.macro_statements(macro)]
+            + [s for view in views.PUBLIC_VIEWS for s in schema.view_statements(view)])
+
+
+def views_fingerprint(statements: list[str] | None = None) -> str:
+    statements = view_statements() if statements is None else statements
+    return hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
+
+
+def held_views_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint of the views a warehouse holds (None: written before views existed)."""
+    try:
+        held = con.execute("SELECT fingerprint FROM schema_version WHERE part = 'views'").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return held[0][0] if held else None
+
+
+def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the views and macros when the code declares other ones than the warehouse holds
+    (a fingerprint of their statements is kept in schema_version); cheap when nothing changed."""
+    statements = view_statements()
+    fingerprint = views_fingerprint(statements)
+    if held_views_fingerprint(con) == fingerprint:
+        return
+    with transaction(con):
+        for statement in statements:
+            con.execute(statement)
+        con.execute("INSERT OR REPLACE INTO schema_version VALUES ('views', ?)", [fingerprint])
 
 
 def _existing_columns(con) -> dict[str, dict[str, str]]:
@@ -249,6 +288,7 @@ def load_document(
             _insert_frame(con, table, frame)
         _upsert_dimensions(con, frames["facts"])
         _supersede_older_versions(con, info)
+        refresh_dim_unit(con)
         status = con.execute(
             "SELECT status FROM documents WHERE document_id = ?", [info.document_id]
         ).fetchall()[0][0]
@@ -270,6 +310,7 @@ def record_failure(
     with transaction(con):
         _upsert_document(con, info, STATUS_FAILED, error or "unknown error", datetime.now())
         _delete_document_rows(con, document_id, DOCUMENT_ROW_TABLES + list(ARCHIVE_TABLES.values()))
+        refresh_dim_unit(con)
 
 
 class transaction:
@@ -520,6 +561,28 @@ def _dimension_rows(facts: pd.DataFrame, code_column: str, levels: dict[int, str
                          for k in ("code", "level", "name", "parent_code")})
 
 
+# One row per unit with a loaded document; names from superseded versions count as names seen.
+_DIM_UNIT_SQL = f"""
+INSERT INTO dim_unit (unit_key, unit_names, region, documents, fiscal_years)
+SELECT coalesce(unit_key, unit_name),
+       list(DISTINCT unit_name ORDER BY unit_name) FILTER (WHERE unit_name IS NOT NULL),
+       arg_max(region, (fiscal_year, ingested_at)) FILTER (WHERE region IS NOT NULL AND status = '{STATUS_LOADED}'),
+       count(*) FILTER (WHERE status = '{STATUS_LOADED}'),
+       list(DISTINCT fiscal_year ORDER BY fiscal_year)
+           FILTER (WHERE fiscal_year IS NOT NULL AND status = '{STATUS_LOADED}')
+FROM documents
+WHERE status IN ('{STATUS_LOADED}', '{STATUS_SUPERSEDED}') AND coalesce(unit_key, unit_name) IS NOT NULL
+GROUP BY 1
+HAVING count(*) FILTER (WHERE status = '{STATUS_LOADED}') > 0
+"""
+
+
+def refresh_dim_unit(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild dim_unit from documents (a few hundred rows: cheaper than tracking changes)."""
+    con.execute("DELETE FROM dim_unit")
+    con.execute(_DIM_UNIT_SQL)
+
+
 def forget_document(con: duckdb.DuckDBPyConnection, path_or_document_id: str) -> list[str]:
     """Delete a document's rows from every table, in one transaction, when a user asks.
 
@@ -546,4 +609,5 @@ def forget_document(con: duckdb.DuckDBPyConnection, path_or_document_id: str) ->
             con.execute("DELETE FROM documents WHERE document_id = ?", [document_id])
         for unit_name, fiscal_year, doc_kind, has_tables in sorted(groups):
             _restore_latest_version(con, unit_name, fiscal_year, doc_kind, has_tables)
+        refresh_dim_unit(con)
     return sorted(ids)

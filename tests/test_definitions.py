@@ -4,10 +4,9 @@ import dagster as dg
 from assets.checks import FINDING_CATEGORIES
 from assets.definitions import defs
 
-EXPECTED_ASSETS = {
-    "source_documents", "documents", "facts", "performance_indicators", "prose_amounts",
-    "validation_results",
-}
+TABLE_ASSETS = {"documents", "facts", "performance_indicators", "prose_amounts", "validation_results",
+                "dim_unit"}
+EXPECTED_ASSETS = {"source_documents", "views"} | TABLE_ASSETS
 REVIEW_ASSETS = {"review_reports"}
 
 
@@ -26,10 +25,15 @@ def test_job_covers_every_asset_and_check():
 def test_asset_graph_groups_and_pool():
     graph = defs.resolve_asset_graph()
     assert {key.to_user_string() for key in graph.get_all_asset_keys()} == EXPECTED_ASSETS | REVIEW_ASSETS
-    for table in EXPECTED_ASSETS - {"source_documents"}:
+    for table in TABLE_ASSETS:
         node = graph.get(dg.AssetKey(table))
         assert node.pools == {"duckdb_writer"} and node.group_name == "warehouse"
         assert dg.AssetKey("source_documents") in node.parent_keys
+    # the views read the published copy (no writer pool), downstream of the tables they read
+    views = graph.get(dg.AssetKey("views"))
+    assert {key.to_user_string() for key in views.parent_keys} == {"documents", "facts", "validation_results",
+                                                                   "dim_unit"}
+    assert not views.pools
 
 
 def test_review_reports_follow_the_findings():

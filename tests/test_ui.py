@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "test-artifacts" / "asset-graph.png"
 ASSET_NAMES = ["source_documents", "documents", "facts", "performance_indicators",
-               "prose_amounts", "validation_results"]
+               "prose_amounts", "validation_results", "dim_unit", "views"]
 LINEAGE_PATH = "/asset-groups"  # "Global asset lineage" in dagster 1.13's UI
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
