@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from pipelines.damage import Damage, judge
 from pipelines.extract import assemble, read_pages
 from pipelines.facts import build_facts
 from pipelines.indicators import build_indicators
@@ -40,21 +41,28 @@ def document_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
-def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDocument:
-    """Triage with pypdfium2, then parse only the pages that hold tables with pdfplumber."""
+def extract_document(path: str | Path, *, max_pages: int = 2000,
+                     damage: Damage | None = None) -> ExtractedDocument:
+    """Triage with pypdfium2, then parse only the pages that hold tables with pdfplumber.
+
+    Damage the readers signal (pipelines.damage) fails the file unless it is confined to pages
+    without tables; then it is left in ``damage`` for the caller's finding."""
+    damage = Damage() if damage is None else damage
     sha = file_sha256(path)
     # pdfplumber's own pass below checks for "(cid:NNN)" text, so triage need not sample pages
-    triage = triage_pdf(path, max_pages=max_pages, unicode_sample_pages=0)
+    triage = triage_pdf(path, max_pages=max_pages, unicode_sample_pages=0, damage=damage)
     info = DocumentInfo(document_id=document_id_for(sha), source_path=str(path), sha256=sha,
                         pages=triage.page_count)
     wanted = sorted(set(triage.table_candidate_pages) | {
         i + 1 for i, text in enumerate(triage.page_texts) if any(w in text for w in FORM_WORDS)})
-    _, reads = read_pages(path, wanted)
+    _, reads = read_pages(path, wanted, damage=damage)
     doc = assemble(info, reads, page_texts=triage.page_texts)
     parsed = {r.number for r in reads}
     # prose of the pages pdfplumber did not need: pypdfium2 already read them
     doc.prose_pages = sorted(doc.prose_pages + [
         (i + 1, text) for i, text in enumerate(triage.page_texts) if i + 1 not in parsed])
+    judge(Path(path).name, damage, text_pages=triage.text_pages, table_pages=[
+        *triage.table_candidate_pages, *wanted, *(p for t in doc.tables for p in t.pages)])
     return doc
 
 

@@ -244,9 +244,15 @@ def test_corpus_bad_dummy_is_not_a_pdf():
 
 
 @needs_corpus
+def test_corpus_html_page_is_not_a_pdf():
+    message = triage_error(CORPUS / "bad-html-as-pdf.pdf")
+    assert "bad-html-as-pdf.pdf is not a PDF (it starts with '<!DOCTYPE html>" in message
+
+
+@needs_corpus
 def test_corpus_files_pass_triage():
     for path in sorted(CORPUS.glob("*.pdf")):
-        if path.name == "bad-dummy-17b.pdf":
+        if path.name.startswith("bad-"):  # the corpus's bad files (not PDFs): tested below
             continue
         result = triage_pdf(path)
         assert result.text_pages, path.name
