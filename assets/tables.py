@@ -25,6 +25,7 @@ TABLE_DESCRIPTIONS = {
     "performance_indicators": "One row per indicator of every performance-target form.",
     "prose_amounts": "Amounts stated in the prose, with their sentence.",
     "validation_results": "Findings: identities within and between tables, prose, completeness.",
+    "version_changes": "Facts added, removed or changed by a new version of a document.",
 }
 
 CHECK_SPECS = [
@@ -97,7 +98,7 @@ def _materializations(batch: BatchResult, documents: pd.DataFrame, findings: pd.
     for outcome in batch.outcomes:
         facts_by_table.update(outcome.facts_by_table)
     by_table = pd.DataFrame(sorted(facts_by_table.items()), columns=["table_code", "facts"])
-    for table in ("facts", "performance_indicators", "prose_amounts"):
+    for table in ("facts", "performance_indicators", "prose_amounts", "version_changes"):
         metadata = {"rows_written": counts[table], "rows_in_warehouse": totals[table]}
         if table == "facts":
             metadata["facts_per_table_code"] = dg.MetadataValue.md(markdown(by_table))

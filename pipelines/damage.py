@@ -31,6 +31,7 @@ Plain Python: pdfminer (what pdfplumber reads with) and zlib.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import zlib
 from collections.abc import Iterable, Iterator
@@ -273,7 +274,7 @@ def _stream_problem(stream) -> str | None:
         if stream.decipher is not None and stream.objid is not None:
             data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
         for layer in filters[:flate]:
-            undo = _TEXT_DECODERS.get(getattr(layer, "name", None))
+            undo = _text_decoders().get(getattr(layer, "name", None))
             if undo is None:
                 return None
             data = undo(data)
@@ -296,6 +297,7 @@ def _stream_problem(stream) -> str | None:
     return None
 
 
+@functools.cache
 def _text_decoders() -> dict:
     from pdfminer.ascii85 import ascii85decode, asciihexdecode
     from pdfminer.lzw import lzwdecode
@@ -304,9 +306,6 @@ def _text_decoders() -> dict:
     return {"ASCII85Decode": ascii85decode, "A85": ascii85decode,
             "ASCIIHexDecode": asciihexdecode, "AHx": asciihexdecode,
             "RunLengthDecode": rldecode, "RL": rldecode, "LZWDecode": lzwdecode, "LZW": lzwdecode}
-
-
-_TEXT_DECODERS = _text_decoders()
 
 
 def _zlib_reason(exc: zlib.error) -> str:

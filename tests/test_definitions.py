@@ -6,7 +6,7 @@ from assets.definitions import defs
 
 EXPECTED_ASSETS = {
     "source_documents", "documents", "facts", "performance_indicators", "prose_amounts",
-    "validation_results",
+    "validation_results", "version_changes",
 }
 
 
