@@ -77,9 +77,16 @@ class Damage:
         return sorted(self.pages)
 
     def describe(self) -> str:
-        """The problems in one phrase: whole-file first, then page by page."""
-        items = list(self.file) + [f"page {page}: {'; '.join(problems)}"
-                                   for page, problems in sorted(self.pages.items())]
+        """The problems in one phrase: whole-file first, then each problem with its pages."""
+        from pipelines.triage import page_ranges  # triage imports this module
+
+        pages_of: dict[str, list[int]] = {}
+        for page, problems in sorted(self.pages.items()):
+            for problem in problems:
+                pages_of.setdefault(problem, []).append(page)
+        items = list(self.file) + [
+            f"{'page' if len(pages) == 1 else 'pages'} {page_ranges(pages)}: {problem}"
+            for problem, pages in pages_of.items()]
         shown = "; ".join(items[:MAX_SHOWN])
         return shown + (f"; and {len(items) - MAX_SHOWN} more" if len(items) > MAX_SHOWN else "")
 

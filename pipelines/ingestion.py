@@ -151,7 +151,7 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], se
 
     def done(outcome: DocumentOutcome) -> None:
         if outcome.error:
-            log(f"{displayable(outcome.source_path)}: {outcome.error}")
+            log(displayable(f"{outcome.source_path}: {outcome.error}"))
         outcomes.append(outcome)
         if progress is not None:
             failed = sum(o.status == warehouse.STATUS_FAILED for o in outcomes)
@@ -194,7 +194,7 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], se
 def _warnings_line(path: str, warnings: list[str]) -> str:
     shown = "; ".join(warnings[:MAX_WARNINGS_SHOWN])
     more = f" (and {len(warnings) - MAX_WARNINGS_SHOWN} more)" if len(warnings) > MAX_WARNINGS_SHOWN else ""
-    return f"{displayable(path)}: pdfminer warned {len(warnings)} time(s) while reading it: {shown}{more}"
+    return displayable(f"{path}: pdfminer warned {len(warnings)} time(s) while reading it: {shown}{more}")
 
 
 def _load(con, source: SourceFile, result: DocumentResult) -> DocumentOutcome:
