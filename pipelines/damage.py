@@ -91,8 +91,14 @@ class Damage:
         return shown + (f"; and {len(items) - MAX_SHOWN} more" if len(items) > MAX_SHOWN else "")
 
     def error(self, name: str) -> DocumentError:
+        hint = ""
+        if not self.pages and all(p.startswith(XREF_PROBLEM) for p in self.file):
+            # only the index of the file is broken: a repaired copy is checked like any other
+            hint = (". If the publisher's copy is broken the same way, a copy with a rebuilt "
+                    "cross-reference table (e.g. `qpdf damaged.pdf repaired.pdf`) can be ingested "
+                    "instead: it is checked like any other file")
         return DocumentError(f"{name}: the file is damaged ({self.describe()}); download it again, "
-                             "or ask the publisher for an intact copy")
+                             f"or ask the publisher for an intact copy{hint}")
 
     def raise_if_damaged(self, name: str) -> None:
         if self.damaged:
@@ -185,19 +191,21 @@ def scan(path, damage: Damage, *, pdfium_pages: int | None = None,
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
-    if pdfium_xref_valid is False:
-        damage.note_file("its cross-reference table is broken (PDFium had to rebuild it)")
     with damage.capturing(), open(path, "rb") as handle:
         try:
             document = PDFDocument(PDFParser(handle))
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - the other readers say what else is wrong
+            if pdfium_xref_valid is False:
+                damage.note_file(_xref_problem("PDFium"))
             damage.note_file(f"pdfminer cannot read its structure ({type(exc).__name__}: {_short(exc)})")
             return damage
-        if any(isinstance(xref, PDFXRefFallback) for xref in document.xrefs):
-            damage.note_file("its cross-reference table is missing or broken (pdfminer had to "
-                             "rebuild it by scanning the file)")
+        rebuilt = [reader for reader, broken in (
+            ("PDFium", pdfium_xref_valid is False),
+            ("pdfminer", any(isinstance(xref, PDFXRefFallback) for xref in document.xrefs))) if broken]
+        if rebuilt:
+            damage.note_file(_xref_problem(" and ".join(rebuilt)))
         checked: dict[int, str | None] = {}
         count = 0
         try:
@@ -218,6 +226,11 @@ def scan(path, damage: Damage, *, pdfium_pages: int | None = None,
 
 
 _BOMB = "a compressed stream inflates to more than"
+XREF_PROBLEM = "its cross-reference table is missing or broken"
+
+
+def _xref_problem(readers: str) -> str:
+    return f"{XREF_PROBLEM} ({readers} had to rebuild it)"
 
 
 def _page_stream_problems(page, checked: dict[int, str | None]) -> list[str]:
