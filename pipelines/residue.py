@@ -3,7 +3,8 @@ next start.
 
     use_run_folder() -> Path        this process's budget-run-<pid>-… folder, created once; every
                                     temporary file of the process goes there (tempfile.tempdir),
-                                    the worker fork server's pymp-… folder and Dagster's included
+                                    Dagster's included; it notes the worker fork server's pymp-…
+                                    folder, which goes with it
     remove_run_folder()             remove it (at exit; the `budget` CLI calls it before os._exit)
     clean_stale_runs()              remove the budget-run-<pid>-… folders of killed runs
     clean_partial_copies(db)        remove the .<name>.<pid>.tmp partial copies killed runs left
@@ -14,11 +15,11 @@ that process no longer runs: a live ingestion's files are never touched. Plain P
 """
 from __future__ import annotations
 
+import multiprocessing.util
 import os
 import re
 import shutil
 import tempfile
-from multiprocessing.util import Finalize
 from pathlib import Path
 
 RUN_PREFIX = "budget-run-"
@@ -45,15 +46,22 @@ def partial_copy(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}.tmp")
 
 
+_WORKERS_NOTE = "multiprocessing-folder"  # in a run folder: the path of the process's pymp-… folder
+
+
 def use_run_folder() -> Path:
     """This process's run folder (created on first use, removed at exit): the default folder of
-    every temporary file the process and its workers make from now on."""
+    every temporary file the process makes from now on. The worker fork server's own folder
+    (multiprocessing's pymp-…, which must stay short: it holds a socket) stays in the system's
+    temporary folder; the run folder notes its path, so that it goes with the run folder."""
     global _run_folder
     if _run_folder is None or not _run_folder.is_dir():
+        workers = multiprocessing.util.get_temp_dir()  # before tempdir changes: a short path
         _run_folder = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-"))
+        (_run_folder / _WORKERS_NOTE).write_text(workers)
         tempfile.tempdir = str(_run_folder)
-        # at exit, after multiprocessing has removed its own folder inside (exit priority -100)
-        Finalize(None, remove_run_folder, exitpriority=-200)
+        # at exit, after multiprocessing removed its own folder (exit priority -100)
+        multiprocessing.util.Finalize(None, remove_run_folder, exitpriority=-200)
     return _run_folder
 
 
@@ -64,7 +72,18 @@ def remove_run_folder() -> None:
         return
     if tempfile.tempdir == str(folder):
         tempfile.tempdir = None
-    shutil.rmtree(folder, ignore_errors=True)
+    _remove(folder)
+
+
+def _remove(run_folder: Path) -> None:
+    """A run folder and the pymp-… folder it notes."""
+    try:
+        workers = Path((run_folder / _WORKERS_NOTE).read_text())
+    except OSError:
+        workers = None
+    if workers is not None and workers.name.startswith("pymp-"):
+        shutil.rmtree(workers, ignore_errors=True)
+    shutil.rmtree(run_folder, ignore_errors=True)
 
 
 def clean_stale_runs(temp_folder: str | os.PathLike | None = None) -> list[Path]:
@@ -95,7 +114,7 @@ def _remove_orphans(root: Path, pattern: re.Pattern) -> list[Path]:
             continue
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(path, ignore_errors=True)
+            _remove(path)
         else:
             path.unlink(missing_ok=True)
         if not os.path.lexists(path):
