@@ -55,6 +55,9 @@ def extract_document(path: str | Path, *, max_pages: int = 2000,
                         pages=triage.page_count)
     wanted = sorted(set(triage.table_candidate_pages) | {
         i + 1 for i, text in enumerate(triage.page_texts) if any(w in text for w in FORM_WORDS)})
+    # damage to a page that will be read for tables fails the file: say so before reading it
+    judge(Path(path).name, damage, text_pages=triage.text_pages,
+          table_pages=[*triage.table_candidate_pages, *wanted])
     _, reads = read_pages(path, wanted, damage=damage)
     doc = assemble(info, reads, page_texts=triage.page_texts)
     parsed = {r.number for r in reads}
