@@ -18,6 +18,7 @@ from assets.resources import WarehouseResource
 from assets.sources import source_documents
 from pipelines import warehouse as warehouse_db
 from pipelines.ingestion import BatchResult, SourceFile, ingest_sources
+from pipelines.inputs import displayable
 
 TABLE_DESCRIPTIONS = {
     "documents": "One row per ingested file version: unit, year, kind, status, amount coverage.",
@@ -85,7 +86,8 @@ def _materializations(batch: BatchResult, documents: pd.DataFrame, findings: pd.
     overview = pd.DataFrame([{
         "unit": o.unit_name, "year": o.fiscal_year, "kind": o.doc_kind, "status": o.status,
         "facts": o.facts, "coverage": _percent(o.amount_coverage),
-        "checks failed": o.checks_failed, "file": o.source_path, "error": o.error or "",
+        "checks failed": o.checks_failed, "file": displayable(o.source_path), "error": o.error or "",
+        "changes": "" if o.changes is None else f"vs {o.changes.previous_document_id}: {o.changes.summary()}",
     } for o in batch.outcomes])
     yield dg.MaterializeResult(asset_key="documents", metadata={
         "database": database,

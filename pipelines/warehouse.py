@@ -223,11 +223,6 @@ def known_hashes(path: str | Path, **connect_options) -> dict[str, tuple[str, st
         con.close()
 
 
-def loaded_hashes(path: str | Path) -> set[str]:
-    """sha256 of every file already ingested into the warehouse at ``path`` (see known_hashes)."""
-    return set(known_hashes(path))
-
-
 def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
     """True when these bytes were ingested successfully (loaded, superseded since, or pending)."""
     row = con.execute(
