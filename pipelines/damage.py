@@ -356,10 +356,9 @@ def findings(document_id: str, damage: Damage) -> pd.DataFrame:
     if not damage.pages:
         return pd.DataFrame(columns=VALIDATION_COLUMNS)
     pages = damage.damaged_pages
-    where = f"page {pages[0]}" if len(pages) == 1 else f"pages {', '.join(map(str, pages))}"
     row = {
         "document_id": document_id, "check_id": CHECK_ID, "severity": "error", "passed": False,
-        "expected": None, "actual": None, "location": f"{where} ({damage.describe()})",
+        "expected": None, "actual": None, "location": damage.describe(),
         "table_code": None, "page": pages[0], "unit": None, "category": "completeness",
         "message": (f"文件已损坏：第{'、'.join(map(str, pages))}页的内容无法完整、准确地读取（PDF 数据流"
                     "校验失败）。这些页上没有表格，表格数据已载入；但这些页上的文字及其中的金额可能缺失或"

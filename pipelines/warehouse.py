@@ -413,10 +413,10 @@ def _settle_versions(con, info: DocumentInfo, accept_new_version: bool) -> None:
         _move_rows(con, previous, to_archive=True)  # kept for `forget` of the newer version
     # versions held back before this one arrived are overtaken by it
     con.execute("UPDATE documents SET status = ?, error = NULL WHERE unit_name = ? AND fiscal_year = ? "
-                "AND doc_kind = ? AND status = ? AND ingested_at <= (SELECT ingested_at FROM documents "
-                "WHERE document_id = ?) AND document_id <> ?",
+                "AND doc_kind = ? AND status = ? AND ingested_at <= (SELECT ingested_at FROM documents d "
+                f"WHERE d.document_id = ?) AND document_id <> ? AND {HAS_TABLES_SQL} = ?",
                 [STATUS_SUPERSEDED, info.unit_name, info.fiscal_year, info.doc_kind, STATUS_PENDING,
-                 info.document_id, info.document_id])
+                 info.document_id, info.document_id, _has_tables(con, info.document_id)])
 
 
 def _refusal(con, document_id: str, current: str, accept_new_version: bool) -> tuple[str, str] | None:

@@ -125,13 +125,13 @@ def test_a_damaged_version_never_replaces_the_current_one(con):
     load(con, "v1", BASE)
     damage = pd.DataFrame([{
         "document_id": "v2", "check_id": "damage.pages", "severity": "error", "passed": False,
-        "expected": None, "actual": None, "location": "page 1 (page 1: stream 46 does not decode)",
+        "expected": None, "actual": None, "location": "page 1: stream 46 does not decode",
         "table_code": None, "page": 1, "unit": None, "category": "completeness", "message": "文件已损坏",
     }], columns=VALIDATION_COLUMNS)
     assert load(con, "v2", BASE, validation=damage, accept_new_version=True) == "failed"
     status, error = statuses(con)["v2"]
-    assert error.startswith("the file is damaged (page 1 (page 1: stream 46 does not decode)), so it does "
-                            "not replace the intact current version v1, which stays loaded")
+    assert error.startswith("the file is damaged (page 1: stream 46 does not decode), so it does not "
+                            "replace the intact current version v1, which stays loaded")
     assert statuses(con)["v1"] == ("loaded", None) and public_ids(con) == {"v1"}
     for table in warehouse.DOCUMENT_ROW_TABLES:  # a failed document keeps no rows
         assert con.execute(f"SELECT count(*) FROM {table} WHERE document_id = 'v2'").fetchone() == (0,)
