@@ -10,13 +10,13 @@ Dagster assets call these stages; tests call them directly.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from pipelines.damage import Damage, judge
 from pipelines.extract import assemble, read_pages
 from pipelines.facts import build_facts
 from pipelines.indicators import build_indicators
+from pipelines.inputs import read_sha256
 from pipelines.model import (
     DocumentInfo, ExtractedDocument,
 )
@@ -29,11 +29,9 @@ __all__ = ["extract_document", "build_facts", "build_indicators", "build_prose_a
 
 
 def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """SHA-256 of a regular file (pipelines.inputs.read_sha256: a FIFO or an unreadable file is a
+    DocumentError saying so, never a blocked or crashed worker)."""
+    return read_sha256(path)
 
 
 def document_id_for(sha256: str) -> str:
