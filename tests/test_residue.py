@@ -4,18 +4,15 @@ with the document they belong to, and a pair that lacks them is repaired by the 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 
 from fixtures import bad_pdfs
-from pipelines import crosscheck, ingestion, residue, warehouse
+from pipelines import ingestion, residue, warehouse
 from pipelines.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
