@@ -150,6 +150,8 @@ def test_random_kills_keep_earlier_documents_and_leave_no_residue(tmp_path):
     assert "Traceback" not in done.stderr
     assert residue(temp, database.parent) == []
     with duckdb.connect(str(database), read_only=True) as con:
-        assert current_sample_facts(con) == sample_facts  # the lossy new version waits as pending
-        pending = con.execute("SELECT source_path FROM documents WHERE status = 'pending'").fetchall()
-    assert [Path(p).name for (p,) in pending] == ["sample-without-state-capital.pdf"]
+        assert current_sample_facts(con) == sample_facts
+        (lossy,) = con.execute("SELECT status FROM documents WHERE source_path LIKE "
+                               "'%sample-without-state-capital.pdf'").fetchone()
+    # the lossy new version never became current: held back, or overtaken by a later copy
+    assert lossy in ("pending", "superseded")
