@@ -1,5 +1,6 @@
 """`budget ingest PATH... [--db FILE] [--accept-new-version]`: run the Dagster assets in-process
 and summarise.
+`budget review FILE.pdf [--out DIR] [--db FILE]`: write the document's review report (pipelines.review.command).
 
 Exit codes: 0 every document loaded, 1 a document (or the run) failed, 2 bad usage, 3 nothing to
 ingest (no PDF under the paths), 4 a new version was held back as pending (nothing failed).
@@ -46,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "landing folder deletes nothing by itself; this does.")
     forget.add_argument("target", metavar="PATH_OR_DOCUMENT_ID")
     forget.add_argument("--db", metavar="FILE", help="DuckDB file (default: as for ingest)")
+    review = commands.add_parser(
+        "review", help="write a document's review report (HTML and .xlsx) and print where it is",
+        description="Read one PDF, check its tables, prose and presentation, and write the findings a "
+                    "reviewer sends back: an HTML page and an .xlsx, grouped by page.")
+    review.add_argument("file", metavar="FILE.pdf")
+    review.add_argument("--out", metavar="DIR", help="folder for the report (default: $BUDGET_REPORTS_DIR, else reports/ beside the warehouse)")
+    review.add_argument("--db", metavar="FILE", help="warehouse holding the prior year's document (default: as for ingest)")
     return parser
 
 
@@ -57,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_request.code or 0)
     if args.command == "forget":
         return forget(args.target, Path(args.db) if args.db else default_database_path())
+    if args.command == "review":
+        return review(args.file, args.out, args.db)
     # Only a path with nothing at all there is a usage error; anything else (a FIFO, a dangling
     # link, an unreadable file) is judged on its own and recorded as a failed document.
     missing = [p for p in args.paths if not os.path.lexists(p)]
@@ -195,6 +205,26 @@ def forget(target: str, database: Path) -> int:
         return EXIT_FAILED
     warehouse.publish_snapshot(database)
     print(f"Forgot {len(removed)} document(s): {', '.join(removed)}")
+    return EXIT_OK
+
+
+def review(path: str, out_dir: str | None, database: str | None) -> int:
+    from pipelines.model import DocumentError
+    from pipelines.review.command import review_file
+
+    if not Path(path).is_file():
+        print(f"budget: file not found: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        outcome = review_file(path, out_dir, database)
+    except DocumentError as error:
+        print(f"budget: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    info = outcome.info
+    print(f"{info.unit_name or '-'} {info.fiscal_year or '-'} {info.doc_kind or '-'}: {outcome.findings} finding(s)"
+          + (f"; prior year compared with {outcome.prior_document}" if outcome.prior_document else ""))
+    print(f"Report: {outcome.html}")
+    print(f"Workbook: {outcome.xlsx}")
     return EXIT_OK
 
 

@@ -8,7 +8,7 @@ doc_kind is in the warehouse too, possibly loaded in a later run.
     cross_document_findings(con) -> DataFrame[VALIDATION_COLUMNS]
     refresh_cross_document_findings(con) -> DataFrame   # computes and writes them, one transaction
 
-The topic -> table mapping is pipelines.validate's (PROSE_TARGETS via check_prose). The rows
+The topic -> table mapping is the prose check's (pipelines/vocab/prose.yaml ``targets``). The rows
 belong to the prose document; their check_id is ``prose_xdoc.<topic>`` (the ``prose.<topic>`` of
 a single-document check, with a prefix that keeps them separable), and their location names the
 tables document: ``tables document <id> summary p.1 本年收入合计 (prose p.3)``.
@@ -20,8 +20,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from pipelines.checks.context import build_context
+from pipelines.checks.findings import findings_frame
+from pipelines.checks.prose import check_prose
 from pipelines.model import FACT_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS, empty_frame
-from pipelines.validate import Findings, check_prose
 from pipelines.warehouse import STATUS_LOADED, ensure_schema, insert_rows, transaction
 
 CHECK_PREFIX = "prose_xdoc"
@@ -78,13 +80,13 @@ def check_document_pair(prose: pd.DataFrame, facts: pd.DataFrame, prose_document
                         tables_document_id: str) -> pd.DataFrame:
     """The prose amounts of one document against the facts of another, as validation rows of the
     prose document."""
-    findings = Findings(prose_document_id)
+    findings = []
     if not prose.empty and not facts.empty:
         facts = facts.copy()
         facts["is_total"] = facts["is_total"].map(lambda v: bool(v) if v is not None and not pd.isna(v) else False)
-        check_prose(prose, facts, findings, check_prefix=CHECK_PREFIX,
-                    tables_label=f"tables document {tables_document_id}")
-    return findings.frame()
+        findings = check_prose(prose, build_context(None, facts), check_prefix=CHECK_PREFIX,
+                               tables_document_id=tables_document_id)
+    return findings_frame(prose_document_id, findings)
 
 
 def cross_document_findings(con: duckdb.DuckDBPyConnection, group: Group | None = None) -> pd.DataFrame:

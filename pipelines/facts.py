@@ -1,193 +1,31 @@
-"""ExtractedTable -> long-format facts: one row per non-empty numeric cell."""
+"""ExtractedTable -> long-format facts: one row per non-empty numeric cell.
+
+    build_facts(doc) -> DataFrame[FACT_COLUMNS + INTERNAL_COLUMNS]
+
+A table's facts come from four steps, each its own module: what its columns hold
+(pipelines.columns), what each printed row is labelled with (pipelines.rows), where each row sits
+in the printed hierarchy (pipelines.tree), and here the cells themselves: one fact per amount,
+with the measure of its column (or of its row, in tables whose rows are the measures), its year,
+and one identity (data contract v2) — rows that print the same labels twice are told apart by
+their other label cells, else by their order (' (2)').
+"""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections import defaultdict
 
 import pandas as pd
 
+from pipelines.columns import Column, plan_columns
+from pipelines.form_facts import form_facts
+from pipelines.identity import IDENTITY
 from pipelines.model import FACT_COLUMNS, ExtractedDocument, ExtractedTable, empty_frame
 from pipelines.money import parse_amount, to_yuan
-from pipelines.vocabulary import (
-    class_code_for_label, compact, family_by_code, label_role, measure_for_path, strip_ordinal,
-)
+from pipelines.rows import PrintedRow, read_rows
+from pipelines.tree import Node, ordinal_level, row_tree
+from pipelines.vocabulary import family_by_code, row_measure_for_label
 
-# internal columns kept next to the contract's: row position and ordinal depth feed the checks
-INTERNAL_COLUMNS = ["row_index", "ordinal"]
-_ORDINAL_KIND = [
-    (re.compile(r"^[一二三四五六七八九十]+[、．.]"), 1),
-    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), 2),
-    (re.compile(r"^\d+[、．.](?!\d)"), 2),
-    (re.compile(r"^其中[:：]"), 3),
-]
-
-
-@dataclass
-class Column:
-    index: int
-    path: tuple[str, ...]
-    role: str | None  # code / text / project_name / project_category, None for amounts
-    measure: str | None
-    year: int | None
-    side: str | None
-    segment: int
-    code_group: int | None = None
-    after_code_group: int | None = None  # for text columns: the code group printed just before
-
-
-def _side(path: tuple[str, ...]) -> str | None:
-    top = path[0] if path else ""
-    if "收入" in top:
-        return "income"
-    if "支出" in top:
-        return "expenditure"
-    return None
-
-
-def plan_columns(table: ExtractedTable) -> list[Column]:
-    family = family_by_code(table.table_code)
-    sided = bool(family and family.sided)
-    columns, segment, previous_was_amount, group, previous_was_code = [], 0, False, -1, False
-    for i, path in enumerate(table.header_paths):
-        role = label_role(path)
-        if sided and role in ("project_name", "project_category"):
-            role = "text"
-        if role is not None and previous_was_amount:
-            segment += 1
-        measure, year = (None, None) if role else measure_for_path(path)
-        if role is None and measure is None:
-            measure = "unmapped" if path else "total"
-        code_group = None
-        if role == "code":
-            if not previous_was_code:
-                group += 1
-            code_group = group
-        columns.append(Column(i, path, role, measure, year, _side(path) if sided else None, segment, code_group,
-                              group if role in ("text", "project_name") and previous_was_code else None))
-        previous_was_amount = role is None
-        previous_was_code = role == "code"
-    return columns
-
-
-def _code_from_parts(parts: list[str]) -> str | None:
-    """Join 类/款/项 cells ('208','01','09') or one printed code ('2080109', '208 01 09', '301 2')."""
-    parts = [p for p in (re.sub(r"\s+", " ", p or "").strip() for p in parts)]
-    if len(parts) == 1:
-        pieces = parts[0].split(" ") if parts[0] else []
-    else:
-        pieces = parts
-    if not any(pieces):
-        return None
-    if not all(re.fullmatch(r"\d*", p) for p in pieces):
-        return None
-    head, *rest = pieces
-    if len(pieces) == 1:
-        return head if len(head) in (3, 5, 7) else None
-    return head + "".join(p.zfill(2) for p in rest if p)
-
-
-def _code_kind(code: str) -> str | None:
-    return {"2": "func_code", "3": "econ_dept_code", "5": "econ_gov_code"}.get(code[:1])
-
-
-def _ordinal_level(label: str) -> int | None:
-    for pattern, level in _ORDINAL_KIND:
-        if pattern.match(label):
-            return level
-    return None
-
-
-def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, fiscal_year: int | None,
-                doc_kind: str | None = None) -> list[dict]:
-    columns = plan_columns(table)
-    unit = table.unit or "万元"
-    facts: list[dict] = []
-    carried: dict[int, list[str]] = {}  # code group -> last printed parts (类/款 carried down)
-    labelled = any(c.role is not None for c in columns)
-    for row_index, row in enumerate(table.rows):
-        texts = [c.text or "" for c in row]
-        labels_by_segment: dict[int, list[str]] = {}
-        codes: dict[str, str] = {}
-        project_name = project_category = None
-        # codes, one per code group
-        groups: dict[int, list[int]] = {}
-        for col in columns:
-            if col.role == "code":
-                groups.setdefault(col.code_group, []).append(col.index)
-        for group, indexes in groups.items():
-            parts = [compact(texts[i]) if len(indexes) > 1 else texts[i].strip() for i in indexes]
-            if len(indexes) > 1:
-                previous = carried.get(group, [""] * len(indexes))
-                if any(parts):
-                    first = next(i for i, p in enumerate(parts) if p)
-                    parts = previous[:first] + parts[first:]
-                    # a deeper level printed alone: keep the carried parents, drop stale children
-                    depth = max(i for i, p in enumerate(parts) if p)
-                    parts = [p if i <= depth else "" for i, p in enumerate(parts)]
-                    carried[group] = parts
-            code = _code_from_parts(parts)
-            if code and (kind := _code_kind(code)):
-                codes[kind] = code
-        for col in columns:
-            text = compact(texts[col.index])
-            if col.role == "text" and text:
-                if col.after_code_group is not None and col.after_code_group > 0:
-                    continue  # e.g. 政府预算经济分类科目名称: the row is labelled by the first classification
-                labels_by_segment.setdefault(col.segment, []).append(text)
-            elif col.role == "project_name" and text:
-                project_name = text
-                labels_by_segment.setdefault(col.segment, []).append(text)
-            elif col.role == "project_category" and text:
-                project_category = text
-        raw_label_for: dict[int, str | None] = {}
-        last_label = None
-        for segment in sorted({c.segment for c in columns}):
-            labels = labels_by_segment.get(segment)
-            if labels:
-                label = labels[-1]
-                if label in ("小计", "合计") and len(labels) > 1:
-                    label = labels[-2] + label
-                last_label = label
-            raw_label_for[segment] = labels[-1] if labels else last_label
-        for col in columns:
-            if col.role is not None:
-                continue
-            amount = parse_amount(texts[col.index])
-            if amount is None:
-                continue
-            raw = raw_label_for.get(col.segment)
-            item = strip_ordinal(raw) if raw else None
-            func_code = codes.get("func_code")
-            if func_code is None and item and not codes:
-                func_code = class_code_for_label(item)
-            is_total = bool(item) and (any(w in item for w in ("合计", "总计")) or item.endswith("小计"))
-            if not item and not codes and labelled and row_index in (0, len(table.rows) - 1):
-                is_total = True  # an unlabelled first/last row in a labelled table is its total
-            facts.append({
-                "document_id": document_id,
-                "unit_name": unit_name,
-                "doc_kind": doc_kind,
-                "fiscal_year": col.year or fiscal_year,
-                "table_code": table.table_code,
-                "side": col.side,
-                "item": item,
-                "func_code": func_code,
-                "econ_dept_code": codes.get("econ_dept_code"),
-                "econ_gov_code": codes.get("econ_gov_code"),
-                "project_name": None if is_total else project_name,
-                "project_category": project_category,
-                "measure": col.measure,
-                "amount": amount,
-                "unit": unit,
-                "amount_yuan": to_yuan(amount, unit),
-                "is_total": is_total,
-                "page": row[col.index].page,
-                "row_no": row_index + 1,
-                "row_path": item,
-                "row_index": row_index,
-                "ordinal": _ordinal_level(raw) if raw else None,
-            })
-    return facts
+# internal columns kept next to the contract's: row position and the printed tree feed the checks
+INTERNAL_COLUMNS = ["row_index", "ordinal", "segment", "parent_row_no", "column_measure"]
 
 
 def build_facts(doc: ExtractedDocument) -> pd.DataFrame:
@@ -195,10 +33,198 @@ def build_facts(doc: ExtractedDocument) -> pd.DataFrame:
     for table in doc.tables:
         rows.extend(table_facts(table, doc.info.document_id, doc.info.unit_name, doc.info.fiscal_year,
                                 doc.info.doc_kind))
+    rows.extend(form_facts(doc))
     if not rows:
         return empty_frame(FACT_COLUMNS + INTERNAL_COLUMNS)
     frame = pd.DataFrame(rows, columns=FACT_COLUMNS + INTERNAL_COLUMNS)
-    for column in ("fiscal_year", "page", "row_no", "row_index"):
+    for column in ("fiscal_year", "page", "row_no", "row_index", "parent_row_no"):
         frame[column] = frame[column].astype("Int64")
     frame["is_total"] = frame["is_total"].astype(bool)
     return frame
+
+
+def table_facts(table: ExtractedTable, document_id: str, unit_name: str | None, fiscal_year: int | None,
+                doc_kind: str | None = None) -> list[dict]:
+    columns = plan_columns(table)
+    printed = read_rows(table, columns)
+    _carry_labels_to_year_rows(printed, columns)
+    segments = sorted({c.segment for c in columns})
+    nodes = row_tree(printed, table.table_code, segments)
+    _row_above_all_is_total(nodes, segments)
+    _projects_are_leaves(table, printed, nodes)
+    row_measures = _row_measures(table, printed, columns)
+    unit = table.unit
+    facts: list[dict] = []
+    for row in printed:
+        for col in columns:
+            if col.role is not None:
+                continue
+            amount = parse_amount(row.cells[col.index].text)
+            if amount is None:
+                continue
+            node = _node_for(nodes, col.segment, row.index)
+            facts.append(_fact(table, row, col, node, amount, unit, row_measures.get(row.index),
+                               document_id, unit_name, doc_kind, fiscal_year))
+    _name_the_views(facts, columns)
+    _one_identity_each(facts, printed)
+    return facts
+
+
+def _name_the_views(facts: list[dict], columns: list[Column]) -> None:
+    """A summary side printing several classifications side by side (Xi'an: 支出功能分类 /
+    部门经济分类 / 政府经济分类, each with its own 本年支出合计): each view's rows are prefixed with
+    the view's printed header, so its totals stay distinct."""
+    headers: dict[int, str] = {}
+    for col in columns:
+        if col.role in ("text", "project_name") and col.segment not in headers and col.path:
+            # 支出 / 功能分类 / 功能科目名称: the view is the heading under the side
+            headers[col.segment] = col.path[1] if len(col.path) >= 3 else col.path[-1]
+    by_side: dict[str | None, set[int]] = defaultdict(set)
+    for fact in facts:
+        by_side[fact["side"]].add(fact["segment"])
+    for fact in facts:
+        if len(by_side[fact["side"]]) > 1 and fact["side"] is not None and (view := headers.get(fact["segment"])):
+            fact["row_path"] = f"{view} / {fact['row_path']}" if fact["row_path"] else view
+
+
+def _node_for(nodes: dict[tuple[int, int], Node], segment: int, index: int) -> Node | None:
+    """The row's node in the column's segment; else its node in the nearest segment before (a
+    table whose label columns all sit left of its amounts)."""
+    for s in range(segment, -1, -1):
+        if (s, index) in nodes:
+            return nodes[(s, index)]
+    return None
+
+
+def _fact(table: ExtractedTable, row: PrintedRow, col: Column, node: Node | None, amount, unit: str,
+          row_measure: str | None, document_id, unit_name, doc_kind, fiscal_year) -> dict:
+    measure = column_measure = col.measure
+    if row_measure is not None:  # 三公 items printed as rows: the row names the measure
+        measure = row_measure if col.measure in ("total", "unmapped") else f"{row_measure}_{col.measure}"
+    if col.change or row.change:
+        measure, column_measure = f"{measure}_change", f"{column_measure}_change"
+    year = col.year or row.year or fiscal_year
+    if col.year_offset is not None and fiscal_year is not None and col.year is None:
+        year = fiscal_year + col.year_offset
+    codes = node.codes if node is not None else row.codes_in(col.segment)
+    is_total = bool(node and node.is_total)
+    label = node.label if node is not None else None
+    return {
+        "document_id": document_id, "unit_name": unit_name, "doc_kind": doc_kind, "fiscal_year": year,
+        "table_code": table.table_code, "side": col.side, "item": label,
+        "func_code": codes.get("func_code"), "econ_dept_code": codes.get("econ_dept_code"),
+        "econ_gov_code": codes.get("econ_gov_code"),
+        "project_name": None if is_total else row.project_name,
+        "project_category": row.project_category, "measure": measure, "amount": amount, "unit": unit,
+        "amount_yuan": to_yuan(amount, unit) if unit else None, "is_total": is_total, "page": row.cells[col.index].page,
+        "row_no": row.index + 1, "row_path": node.path if node is not None else None,
+        "row_index": row.index,
+        "ordinal": ordinal_level(row.labels.get(col.segment) or "") if row.labels.get(col.segment) else None,
+        "segment": col.segment,
+        "parent_row_no": node.parent + 1 if node is not None and node.parent is not None else None,
+        # the column's own measure: it differs from `measure` where the row names the measure (三公
+        # items printed as rows), so row identities read those rows as one row of measures
+        "column_measure": column_measure,
+    }
+
+
+def _carry_labels_to_year_rows(rows: list[PrintedRow], columns: list[Column]) -> None:
+    """A unit printed once beside its 年度 rows (2025年 / 2026年 / 增减变化金额) labels them all."""
+    if not any(c.role == "year" for c in columns):
+        return
+    for previous, row in zip(rows, rows[1:]):
+        if (row.year or row.change) and not row.labels and previous.labels:
+            row.labels = dict(previous.labels)
+            row.indents = dict(previous.indents)
+
+
+def _row_above_all_is_total(nodes: dict[tuple[int, int], Node], segments: list[int]) -> None:
+    """A table without a 合计 row whose first row is the ancestor of every other row (Shenzhen:
+    the unit's row above its classes): that row is the table's total, not a parent in row_path."""
+    for segment in segments:
+        mine = {index: node for (s, index), node in nodes.items() if s == segment}
+        if not mine or any(n.is_total for n in mine.values()):
+            continue
+        first = min(mine)
+        if len(mine) < 2 or not all(_descends_from(mine, index, first) for index in mine if index != first):
+            continue
+        top = mine[first]
+        top.is_total, top.depth = True, 0
+        prefix = f"{top.path} / " if top.path else ""
+        for index, node in mine.items():
+            if index == first:
+                continue
+            if node.parent == first:
+                node.parent = None
+            if prefix and node.path and node.path.startswith(prefix):
+                node.path = node.path[len(prefix):]
+
+
+def _descends_from(nodes: dict[int, Node], index: int, ancestor: int) -> bool:
+    parent = nodes[index].parent
+    while parent is not None:
+        if parent == ancestor:
+            return True
+        parent = nodes[parent].parent if parent in nodes else None
+    return False
+
+
+def _projects_are_leaves(table: ExtractedTable, rows: list[PrintedRow], nodes: dict[tuple[int, int], Node]) -> None:
+    """In a project table, a row with no rows under it names a project (its label as printed)."""
+    family = family_by_code(table.table_code)
+    if family is None or not family.project_rows:
+        return
+    parents = {n.parent for n in nodes.values() if n.parent is not None}
+    for row in rows:
+        if row.project_name:
+            continue
+        node = next((n for (s, i), n in nodes.items() if i == row.index), None)
+        if node is not None and not node.is_total and row.index not in parents and node.label:
+            row.project_name = node.label
+
+
+def _row_measures(table: ExtractedTable, rows: list[PrintedRow], columns: list[Column]) -> dict[int, str]:
+    """Row index -> measure, for a table whose rows are its measures (三公 items as rows)."""
+    family = family_by_code(table.table_code)
+    if family is None or not family.row_measures:
+        return {}
+    if not all(c.measure in ("total", "unmapped") or c.measure in _FUND_MEASURES
+               for c in columns if c.role is None):
+        return {}  # the columns already name the 三公 items
+    found = {r.index: m for r in rows if (m := row_measure_for_label(next(iter(r.labels.values()), None)))}
+    return found if len(found) >= 2 else {}
+
+
+_FUND_MEASURES = {"general_budget", "gov_fund", "state_capital", "fiscal_subtotal"}
+
+
+def _one_identity_each(facts: list[dict], rows: list[PrintedRow]) -> None:
+    """Rows printing the same labels twice get their other label cells, then their order, in
+    row_path (all of the row's facts alike), so that the data contract's fact identity holds."""
+    details = {r.index: [d for ds in r.details.values() for d in ds] for r in rows}
+    for attempt in ("details", "order"):
+        ranks = _clashing_rows(facts)
+        if not ranks:
+            return
+        for fact in facts:
+            rank = ranks.get(fact["row_index"])
+            if rank is None:
+                continue
+            base = fact["row_path"] or fact["item"] or ""
+            if attempt == "details" and details.get(fact["row_index"]):
+                fact["row_path"] = f"{base} / {' / '.join(details[fact['row_index']])}".strip(" /")
+            elif attempt == "order" and rank:
+                fact["row_path"] = f"{base} ({rank + 1})".strip()
+
+
+def _clashing_rows(facts: list[dict]) -> dict[int, int]:
+    """Row index -> its place among the rows that share a fact identity (0 for the first)."""
+    groups: dict[tuple, set[int]] = defaultdict(set)
+    for fact in facts:
+        groups[tuple(fact[k] for k in IDENTITY)].add(fact["row_index"])
+    ranks: dict[int, int] = {}
+    for indexes in groups.values():
+        if len(indexes) > 1:
+            for rank, index in enumerate(sorted(indexes)):
+                ranks[index] = max(rank, ranks.get(index, 0))
+    return ranks

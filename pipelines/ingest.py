@@ -10,10 +10,14 @@ Dagster assets call these stages; tests call them directly.
 """
 from __future__ import annotations
 
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from pipelines.damage import Damage, judge
-from pipelines.extract import assemble, read_pages
+from pipelines.read.forms import is_form_page
+from pipelines.read.metadata import read_metadata
+from pipelines.read.pages import read_pages
+from pipelines.read.stitch import assemble
 from pipelines.facts import build_facts
 from pipelines.indicators import build_indicators
 from pipelines.inputs import read_sha256
@@ -52,19 +56,20 @@ def extract_document(path: str | Path, *, max_pages: int = 2000,
     info = DocumentInfo(document_id=document_id_for(sha), source_path=str(path), sha256=sha,
                         pages=triage.page_count)
     wanted = sorted(set(triage.table_candidate_pages) | {
-        i + 1 for i, text in enumerate(triage.page_texts) if any(w in text for w in FORM_WORDS)})
+        i + 1 for i, text in enumerate(triage.page_texts) if is_form_page(text)})
     # damage to a page that will be read for tables fails the file: say so before reading it
     judge(Path(path).name, damage, text_pages=triage.text_pages,
           table_pages=[*triage.table_candidate_pages, *wanted])
     _, reads = read_pages(path, wanted, damage=damage)
-    doc = assemble(info, reads, page_texts=triage.page_texts)
+    doc = assemble(info, reads)
+    printed = read_metadata(triage.page_texts, doc.tables, doc.performance_forms)
+    doc.info = replace(doc.info, **asdict(printed))
     parsed = {r.number for r in reads}
     # prose of the pages pdfplumber did not need: pypdfium2 already read them
+    doc.page_texts = list(triage.page_texts)
     doc.prose_pages = sorted(doc.prose_pages + [
         (i + 1, text) for i, text in enumerate(triage.page_texts) if i + 1 not in parsed])
     judge(Path(path).name, damage, text_pages=triage.text_pages, table_pages=[
         *triage.table_candidate_pages, *wanted, *(p for t in doc.tables for p in t.pages)])
     return doc
 
-
-FORM_WORDS = ("绩效目标", "一级指标", "指标值")

@@ -26,6 +26,7 @@ from pipelines.inputs import UnreadableInput, displayable, find_inputs, path_doc
 from pipelines.isolation import map_with_time_limit
 from pipelines.model import DocumentError
 from pipelines.process import DocumentResult, process_document
+from pipelines.review import prior_year
 from pipelines.settings import Settings
 
 # progress(stage, path, done, total, ok, failed)
@@ -134,6 +135,7 @@ class BatchResult:
     outcomes: list[DocumentOutcome]
     cross_document: object = None  # DataFrame of the prose_xdoc rows written, or None
     cross_document_error: str | None = None
+    prior_year: object = None  # DataFrame of the prior_xdoc rows written (pipelines.review.prior_year), or None
 
 
 def user_message(error: BaseException) -> str:
@@ -185,6 +187,8 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], se
     # written before that (or by a killed run of an older version) lacks.
     try:
         batch.cross_document = crosscheck.refresh_cross_document_findings(con)
+        # and each document's prior-year figures against the prior year's document of the same unit
+        batch.prior_year = prior_year.refresh_prior_year_findings(con)
     except Exception as error:  # noqa: BLE001 - the documents stay loaded; say so
         batch.cross_document_error = user_message(error)
         log(f"cross-document checks: {batch.cross_document_error}")

@@ -8,16 +8,14 @@ import os
 from datetime import date
 from pathlib import Path
 
-from pipelines.extract import YEAR_KIND_PATTERN
 from pipelines.inputs import UnreadableInput, find_inputs, read_sha256
-from pipelines.vocabulary import compact
+from pipelines.read.metadata import printed_year
 from pipelines.model import DocumentError
 from pipelines.triage import triage_pdf
 
 from pipelines.settings import Settings
 
 FIRST_BUDGET_YEAR = 2017
-COVER_PAGES = 5  # the year and kind are printed on the cover or the first pages
 
 
 def landing_dir() -> Path:
@@ -43,17 +41,14 @@ def find_pdfs(paths: list[str | Path]) -> list[Path]:
 
 
 def read_budget_year(path: str | Path) -> int | None:
-    """The fiscal year printed as 「20xx年…部门预算/单位预算」 in the first pages, else anywhere;
-    None when the file cannot be read or names no such year (never guessed)."""
+    """The fiscal year of the document's title (20xx年…部门预算 / 单位预算 / 部门决算 / 单位决算),
+    else of the year-and-kind phrase it prints most often; None when the file cannot be read or
+    names no such year (never guessed). The same reading as documents.fiscal_year."""
     try:
         texts = triage_pdf(path).page_texts
     except DocumentError:
         return None
-    for chunk in (texts[:COVER_PAGES], texts):
-        match = YEAR_KIND_PATTERN.search("\n".join(compact(t) for t in chunk))
-        if match:
-            return int(match.group(1))
-    return None
+    return printed_year(texts)
 
 
 def new_files_by_year(paths: list[str | Path], seen: set[str], file_sha256=read_sha256

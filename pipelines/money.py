@@ -7,7 +7,7 @@ from decimal import Decimal
 from pipelines.model import UNIT_TO_YUAN
 
 # 1,234.56 / 1234.56 / 1234 / -12.00 / 0.5 ; thousands groups must be well-formed
-_AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_AMOUNT = re.compile(r"^[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
 def looks_like_amount(text: str | None) -> bool:
@@ -21,7 +21,7 @@ def parse_amount(text: str | None) -> Decimal | None:
     cleaned = re.sub(r"\s+", "", text)
     if not _AMOUNT.match(cleaned):
         return None
-    return Decimal(cleaned.replace(",", "").replace("−", "-"))
+    return Decimal(cleaned.replace(",", "").replace("−", "-").lstrip("+"))
 
 
 def to_yuan(amount: Decimal, unit: str) -> Decimal:

@@ -7,6 +7,8 @@
     build_indicators  performance forms -> indicator rows
     build_prose_amounts  prose -> stated amounts
     validate_document the identities, prose against tables, completeness
+    review_document   the prose and presentation a reviewer reads: claims, wording, names, structure
+                      (pipelines.review; its rows join the validation rows)
 
 The Dagster assets, the CLI, the corpus report, the benchmark and the tests all call this.
 """
@@ -22,7 +24,9 @@ from pipelines.damage import Damage, findings
 from pipelines.ingest import (
     build_facts, build_indicators, build_prose_amounts, extract_document, validate_document,
 )
+from pipelines.completeness import Completeness, measure_completeness
 from pipelines.model import DocumentInfo, ExtractedDocument
+from pipelines.review import review_document
 
 
 @dataclass
@@ -43,6 +47,7 @@ class DocumentResult:
     validation: pd.DataFrame
     tables: list[TableSummary] = field(default_factory=list)
     titles_in_text: list[str] = field(default_factory=list)
+    completeness: Completeness | None = None
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)  # what pdfminer logged while reading the file
 
@@ -56,11 +61,23 @@ def derive(doc: ExtractedDocument) -> DocumentResult:
     facts = build_facts(doc)
     indicators = build_indicators(doc)
     prose = build_prose_amounts(doc)
-    validation = validate_document(doc, facts, indicators, prose)
+    completeness = measure_completeness(doc, facts, indicators)
+    doc.info.amount_coverage = completeness.coverage
+    validation = validate_document(doc, facts, indicators, prose, completeness)
+    validation = _joined(validation, review_document(doc, facts, prose))
     counts = facts.groupby(["table_code"]).size().to_dict() if len(facts) else {}
     tables = [TableSummary(t.table_code, t.title, list(t.pages), int(counts.get(t.table_code, 0)))
               for t in doc.tables]
-    return DocumentResult(doc.info, facts, indicators, prose, validation, tables, list(doc.titles_in_text))
+    return DocumentResult(doc.info, facts, indicators, prose, validation, tables, list(doc.titles_in_text),
+                          completeness)
+
+
+def _joined(validation: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
+    if review.empty:
+        return validation
+    if validation.empty:
+        return review
+    return pd.concat([validation, review], ignore_index=True)
 
 
 def process_document(path: str | Path, *, max_pages: int = 2000) -> DocumentResult:
@@ -70,14 +87,8 @@ def process_document(path: str | Path, *, max_pages: int = 2000) -> DocumentResu
     damage = Damage()
     with damage.capturing():
         result = derive(extract_document(path, max_pages=max_pages, damage=damage))
-    result.validation = _with_rows(result.validation, findings(result.info.document_id, damage))
+    result.validation = _joined(result.validation, findings(result.info.document_id, damage))
     result.warnings = list(damage.warnings)
     result.seconds = time.perf_counter() - started
     return result
 
-
-def _with_rows(validation: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
-    if extra.empty:
-        return validation
-    return pd.concat([validation, extra.astype(validation.dtypes.to_dict(), errors="ignore")],
-                     ignore_index=True)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -10,11 +12,14 @@ import yaml
 
 from pipelines.model import PROSE_COLUMNS, ExtractedDocument, empty_frame
 from pipelines.money import to_yuan
-from pipelines.vocabulary import VOCAB_DIR, normalise_quotes
+from pipelines.vocabulary import VOCAB_DIR, compact, normalise_quotes
 
 _AMOUNT = re.compile(r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元)")
-_SENTENCE = re.compile(r"[^。；;\n]*[。；;]?")
+_PASSAGE = re.compile(r"[^。\n]*。?")
+_SENTENCE = re.compile(r"[^；;]*[；;]?")
+_PAGE_NUMBER = re.compile(r"^\s*[—–-]*\s*\d{1,3}\s*[—–-]*\s*$")
 _YEAR = re.compile(r"(20\d\d)年")
+WRAPPED_LINE = 0.7  # a line this much of the page's longest line or more wraps into the next one
 
 
 @lru_cache(maxsize=None)
@@ -23,9 +28,13 @@ def _rules() -> dict:
         return yaml.safe_load(handle)
 
 
-def classify(clause: str, sentence: str) -> str | None:
+def classify(clause: str, sentence: str, subject: str = "") -> str | None:
+    """The topic of the amount after ``clause``; ``sentence`` is its passage (up to 。) and
+    ``subject`` what that passage is about (its words before its first amount; a passage opening
+    with 其中 continues the previous one's subject)."""
     spec = _rules()
-    clause = normalise_quotes(clause)
+    # justified lines print letter-spaced words (一 般 公 共 预 算): compare without whitespace
+    clause, sentence, subject = (normalise_quotes(compact(t)) for t in (clause, sentence, subject))
     tail = clause[-8:]
     if any(word in tail for word in spec["change_words"]):
         return "change_vs_prior_year"
@@ -36,35 +45,74 @@ def classify(clause: str, sentence: str) -> str | None:
             continue
         if rule.get("any") and not any(w in clause for w in rule["any"]):
             continue
-        if rule.get("context") and rule["context"] not in normalise_quotes(sentence):
+        if rule.get("context") and rule["context"] not in sentence:
+            continue
+        if rule.get("subject") and rule["subject"] not in subject:
             continue
         return rule["topic"]
     return None
 
 
-def _sentences(text: str):
-    # prose lines wrap mid-sentence: join lines, then split on sentence ends
-    joined = re.sub(r"\s*\n\s*", "", text)
-    for match in _SENTENCE.finditer(joined):
-        sentence = match.group(0).strip()
-        if sentence:
-            yield sentence
+@dataclass
+class Passage:
+    """Text up to a 。, with the page each of its characters is printed on."""
+    text: str
+    pages: list[int]
+    subject: str
+
+
+def _page_text(text: str) -> str:
+    """The page's lines joined where prose wraps, with a line break kept after a short line (a
+    heading, a table title, a paragraph's last line). Page numbers (— 7 —) are not text."""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not _PAGE_NUMBER.match(line)]
+    width = max((_width(line) for line in lines), default=0)
+    joined = ""
+    for line in lines:
+        joined += line + ("\n" if _width(line) < WRAPPED_LINE * width else "")
+    return joined
+
+
+def _width(line: str) -> int:
+    """Printed width in half-width characters (a Chinese character is two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _passages(prose_pages: list[tuple[int, str]]):
+    """The prose as passages, read across page breaks (a sentence may continue on the next page)."""
+    text, pages, previous_page = "", [], None
+    for page, page_text in prose_pages:
+        if previous_page is not None and page != previous_page + 1:
+            text, pages = text + "\n", pages + [previous_page]  # not consecutive: a hard break
+        cleaned = _page_text(page_text)
+        text, pages, previous_page = text + cleaned, pages + [page] * len(cleaned), page
+    subject = ""
+    for match in _PASSAGE.finditer(text):
+        passage = match.group(0)
+        if not passage.strip():
+            continue
+        first_amount = _AMOUNT.search(passage)
+        own = passage[:first_amount.start()] if first_amount else passage
+        subject = (subject + own) if passage.lstrip().startswith("其中") else own
+        yield Passage(passage, pages[match.start():match.end()], subject)
 
 
 def prose_amounts(doc: ExtractedDocument) -> list[dict]:
     rows = []
-    for page, text in doc.prose_pages:
-        for sentence in _sentences(text):
-            previous_end = 0
-            if any(word in sentence for word in _rules()["ignore_sentences_with"]):
+    for passage in _passages(doc.prose_pages):
+        for sentence_match in _SENTENCE.finditer(passage.text):
+            sentence = sentence_match.group(0)
+            offset = sentence_match.start()
+            if not sentence.strip() or any(word in sentence for word in _rules()["ignore_sentences_with"]):
                 continue
+            previous_end = 0
             for match in _AMOUNT.finditer(sentence):
                 clause = sentence[previous_end:match.start()]
                 previous_end = match.end()
                 # the clause starts after the last comma-like boundary, but keeps its subject words
                 boundary = max(clause.rfind(x) for x in "，,：:")
                 head = clause[boundary + 1:] if boundary >= 0 and len(clause[boundary + 1:]) >= 2 else clause
-                topic = classify(head, sentence) or (classify(clause, sentence) if head != clause else None)
+                topic = (classify(head, passage.text, passage.subject)
+                         or (classify(clause, passage.text, passage.subject) if head != clause else None))
                 if topic is None:
                     continue
                 years = _YEAR.findall(clause)
@@ -76,8 +124,8 @@ def prose_amounts(doc: ExtractedDocument) -> list[dict]:
                     amount = -amount
                 rows.append({"document_id": doc.info.document_id, "topic": topic, "fiscal_year": year,
                              "amount": amount, "unit": match.group("unit"),
-                             "amount_yuan": to_yuan(amount, match.group("unit")), "page": page,
-                             "sentence": sentence})
+                             "amount_yuan": to_yuan(amount, match.group("unit")),
+                             "page": passage.pages[offset + match.start()], "sentence": sentence.strip()})
     return rows
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MONEY = "DECIMAL(18,2)"
-MONEY_YUAN = "DECIMAL(20,2)"
+# Amounts keep every printed decimal: Beijing prints 万元 with six (9,616.338314 万元 = 96,163,383.14 元),
+# so the contract's DECIMAL(18,2) is widened to six decimals (a project reading, see docs/warehouse.md).
+MONEY = "DECIMAL(24,6)"
+MONEY_YUAN = "DECIMAL(24,6)"
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,14 @@ PERFORMANCE_INDICATORS = Table(
         ("target_unit", "VARCHAR", "%, 万元, 次, 人 … as printed."),
         ("target_text", "VARCHAR", "指标值 as printed."),
         ("page", "INTEGER", "1-based page."),
+        # project columns beyond the contract (docs/vocabulary.md, performance forms)
+        ("form_kind", "VARCHAR", "Which form: project (项目支出绩效目标表 and its variants), overall "
+                                 "(部门整体支出绩效目标表: project_name is the unit), special_fund "
+                                 "(专项资金绩效目标表) or transfer (转移支付绩效目标表)."),
+        ("project_code", "VARCHAR", "The project code printed glued to the name "
+                                    "(11000021Y000000390843-信息系统运维类项目), else NULL."),
+        ("activity", "VARCHAR", "The 活动 a 部门整体 form lists the indicator under, else NULL."),
+        ("weight", "DOUBLE", "The indicator's printed weight (分值权重 points, 指标权重 %), else NULL."),
     ),
 )
 

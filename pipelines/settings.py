@@ -6,6 +6,7 @@
 |---|---|---|
 | BUDGET_DUCKDB_PATH | data/warehouse/budget.duckdb | the warehouse file |
 | BUDGET_LANDING_DIR | data/raw | the folder the sensor and year partitions read |
+| BUDGET_REPORTS_DIR | reports/ beside the warehouse file | where review reports (HTML and .xlsx) are written |
 | BUDGET_FILE_TIME_LIMIT | 300 | seconds one file may take before it fails alone |
 | BUDGET_FILE_MEMORY_LIMIT | 2048 | MiB of memory one file's worker may use (beyond what it starts with) before it fails alone |
 | BUDGET_DB_LOCK_TIMEOUT | 120 | seconds to wait for a warehouse another process holds |
@@ -25,6 +26,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DATABASE_PATH_ENV = "BUDGET_DUCKDB_PATH"
 LANDING_DIR_ENV = "BUDGET_LANDING_DIR"
+REPORTS_DIR_ENV = "BUDGET_REPORTS_DIR"
 FILE_TIME_LIMIT_ENV = "BUDGET_FILE_TIME_LIMIT"
 FILE_MEMORY_LIMIT_ENV = "BUDGET_FILE_MEMORY_LIMIT"
 LOCK_TIMEOUT_ENV = "BUDGET_DB_LOCK_TIMEOUT"
@@ -48,6 +50,7 @@ class Settings:
     lock_timeout: float = 120.0  # seconds
     workers: int = max(1, os.cpu_count() or 1)
     max_pages: int = 2000
+    reports_dir: Path | None = None  # None: reports/ beside the warehouse file
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -61,7 +64,12 @@ class Settings:
             lock_timeout=_positive(env, LOCK_TIMEOUT_ENV, defaults.lock_timeout, float, allow_zero=True),
             workers=_positive(env, WORKERS_ENV, defaults.workers, int),
             max_pages=_positive(env, MAX_PAGES_ENV, defaults.max_pages, int),
+            reports_dir=Path(env[REPORTS_DIR_ENV]) if env.get(REPORTS_DIR_ENV) else None,
         )
+
+    @property
+    def report_folder(self) -> Path:
+        return self.reports_dir or self.database.parent / "reports"
 
     def with_database(self, database: str | Path | None) -> Settings:
         return self if database is None else replace(self, database=Path(database))

@@ -32,6 +32,8 @@ import pypdfium2.raw as pdfium_c
 
 from pipelines.damage import Damage, scan
 from pipelines.model import DocumentError
+from pipelines.read.cells import is_prose_line
+from pipelines.vocabulary import parse_title
 
 DEFAULT_MAX_PAGES = 2000
 MIN_TEXT_CHARS = 10  # a page with fewer non-space characters (e.g. only "- 1 -") has no real text
@@ -135,23 +137,47 @@ def bare_amounts(text: str) -> int:
     return count
 
 
+# A number printed as a table cell: an amount (any decimals, thousands separators, integers in 元
+# tables) or a code; not a year, a list number (4、), a date, a percentage or a sentence's amount.
+NUMERIC_CELL_RE = re.compile(
+    r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"(?![\d.,、．)）]|\s*(?:年|月|日|%|％|万元|亿元|元|个|人|次|号|页|项|台|辆|套|平方米))")
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+TABLE_LINES = 3  # lines holding two or more numbers that make a page a table page
+
+
+def _numbers(line: str) -> list[str]:
+    return [n for n in NUMERIC_CELL_RE.findall(line) if not _YEAR_RE.match(n)]
+
+
+def table_lines(text: str) -> int:
+    """Lines that read as table rows: two or more numbers, not running prose."""
+    return sum(1 for line in text.splitlines() if not is_prose_line(line) and len(_numbers(line)) >= 2)
+
+
+def numeric_cells(text: str) -> int:
+    """Numbers on the page's lines that are not running prose."""
+    return sum(len(_numbers(line)) for line in text.splitlines() if not is_prose_line(line))
+
+
 def looks_like_table_page(text: str) -> bool:
-    """Budget table page: a table title or unit header plus amounts, or many bare amounts with few
+    """Budget table page: a table title or unit header plus numbers, or many numbers outside
     sentences. Empty tables (title + 单位：元 + "本部门无…") count; tables of contents and prose
-    pages that merely mention a table do not."""
+    pages that merely mention a table do not. Amounts may have any number of decimals (Beijing
+    prints six) or none (元 tables printing integers)."""
     if not text.strip():
         return False
-    amounts = bare_amounts(text)
-    sentences = sum(text.count(p) for p in _SENTENCE_PUNCT)
+    rows = table_lines(text)
     has_unit = bool(UNIT_HEADER_RE.search(text))
-    has_title = bool(TITLE_RE.search(text)) or bool(TABLE_NUMBER_RE.search(text))
+    has_title = bool(TITLE_RE.search(text)) or bool(TABLE_NUMBER_RE.search(text)) or any(
+        parse_title(line) is not None for line in text.splitlines()[:12])
     if _TOC_RE.search(text[:200]) and not has_unit:
         return False
-    if has_unit and (has_title or amounts >= 1):
+    if has_unit and (has_title or numeric_cells(text) >= 1):
         return True
-    if has_title and amounts >= 2 and amounts >= sentences:
+    if has_title and rows >= 1:
         return True
-    return amounts >= 6 and amounts >= 2 * sentences
+    return rows >= TABLE_LINES
 
 
 def table_candidates(texts: list[str], text_pages: list[int]) -> list[int]:
@@ -165,7 +191,7 @@ def table_candidates(texts: list[str], text_pages: list[int]) -> list[int]:
             candidates.append(page)
         elif candidates and candidates[-1] == page - 1:
             head = re.split(r"[，。；]", text, maxsplit=1)[0]
-            if bare_amounts(head) >= 1:
+            if numeric_cells(head) >= 1:
                 candidates.append(page)
     return candidates
 

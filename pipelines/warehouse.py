@@ -27,7 +27,7 @@ from pipelines.model import (
     DocumentInfo,
 )
 
-from pipelines.settings import DATABASE_PATH_ENV, DEFAULT_DATABASE_PATH, LOCK_TIMEOUT_ENV, Settings
+from pipelines.settings import DATABASE_PATH_ENV, DEFAULT_DATABASE_PATH, LOCK_TIMEOUT_ENV, Settings  # noqa: F401 (re-exported)
 
 STATUS_LOADED = "loaded"
 STATUS_FAILED = "failed"
@@ -83,18 +83,20 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         else:
             statements += [f"ALTER TABLE {table.name} ADD COLUMN {c.name} {c.type}"
                            for c in table.columns if c.name not in have]
+            statements += [f"ALTER TABLE {table.name} ALTER {c.name} TYPE {c.type}"
+                           for c in table.columns if c.name in have and have[c.name] != c.type]
         if have is None or any(c.name not in have for c in table.columns) or not _commented(con, table):
             statements += schema.comment_statements(table)
     for statement in statements:
         con.execute(statement)
 
 
-def _existing_columns(con) -> dict[str, set[str]]:
-    columns: dict[str, set[str]] = {}
-    for table, column in con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' "
+def _existing_columns(con) -> dict[str, dict[str, str]]:
+    columns: dict[str, dict[str, str]] = {}
+    for table, column, data_type in con.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' "
             "AND database_name = current_database()").fetchall():
-        columns.setdefault(table, set()).add(column)
+        columns.setdefault(table, {})[column] = data_type
     return columns
 
 

@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled sample, the real corpus (skipped when absent), a processed sample."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -13,13 +14,25 @@ SEED_TEXT = SHARED / "seed" / "000_7f9e754d246d6c25.txt"
 
 
 def process(path):
-    """Run every domain stage on one file, in pipelines.process's order, keeping the extraction."""
+    """Run every domain stage on one file, in pipelines.process's order, keeping the extraction.
+    A corpus document is read once per test session (several test modules assert on it)."""
+    if Path(path).resolve().parent == CORPUS.resolve():
+        return _process_corpus_document(str(Path(path).resolve()))
+    return _process(path)
+
+
+def _process(path):
     from pipelines.ingest import extract_document
     from pipelines.process import derive
 
     doc = extract_document(path)
     result = derive(doc)
     return doc, result.facts, result.indicators, result.prose, result.validation
+
+
+@functools.lru_cache(maxsize=None)
+def _process_corpus_document(path: str):
+    return _process(path)
 
 
 @pytest.fixture(scope="session")

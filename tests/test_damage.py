@@ -60,14 +60,14 @@ def test_a_copy_with_flipped_bits_fails_and_the_good_version_stays(tmp_path):
     damaged = write(tmp_path, "damaged.pdf", mutations.flip_content(SAMPLE.read_bytes(), seed=7))
     database = tmp_path / "budget.duckdb"
     good, bad = ingest(database, SAMPLE, damaged)
-    assert good.status == "loaded" and good.facts == 360
+    original = process_document(SAMPLE).facts
+    assert good.status == "loaded" and good.facts == len(original) > 300
     assert bad.status == "failed"
     assert bad.error.startswith("damaged.pdf: the file is damaged (page 11: stream 56 does not decode")
     assert bad.error.endswith("download it again, or ask the publisher for an intact copy")
     docs, facts = current(database)
     assert docs == [("damaged.pdf", "failed"), (SAMPLE.name, "loaded")]
-    original = process_document(SAMPLE).facts
-    assert len(facts) == len(original) == 360
+    assert len(facts) == len(original)
 
 
 @needs_corpus
@@ -79,7 +79,7 @@ def test_a_corrupt_copy_of_a_corpus_file_never_supersedes_the_original(tmp_path,
     database = tmp_path / "budget.duckdb"
     (first,) = ingest(database, original)
     before = current(database)[1]
-    assert first.status == "loaded" and len(before) == 185
+    assert first.status == "loaded" and first.facts == len(before) > 100
     (second,) = ingest(database, damaged)
     assert second.status == "failed", old_symptom
     assert "the file is damaged (page 8: stream 32 does not decode" in second.error

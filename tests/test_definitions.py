@@ -8,6 +8,7 @@ EXPECTED_ASSETS = {
     "source_documents", "documents", "facts", "performance_indicators", "prose_amounts",
     "validation_results", "version_changes",
 }
+REVIEW_ASSETS = {"review_reports"}
 
 
 def test_definitions_are_loadable():
@@ -24,8 +25,16 @@ def test_job_covers_every_asset_and_check():
 
 def test_asset_graph_groups_and_pool():
     graph = defs.resolve_asset_graph()
-    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == EXPECTED_ASSETS
+    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == EXPECTED_ASSETS | REVIEW_ASSETS
     for table in EXPECTED_ASSETS - {"source_documents"}:
         node = graph.get(dg.AssetKey(table))
         assert node.pools == {"duckdb_writer"} and node.group_name == "warehouse"
         assert dg.AssetKey("source_documents") in node.parent_keys
+
+
+def test_review_reports_follow_the_findings():
+    graph = defs.resolve_asset_graph()
+    node = graph.get(dg.AssetKey("review_reports"))
+    assert dg.AssetKey("validation_results") in node.parent_keys and node.group_name == "review"
+    check_names = {key.name for key in graph.asset_check_keys}
+    assert "review_findings" in check_names

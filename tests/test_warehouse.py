@@ -96,8 +96,39 @@ def test_schema_follows_model_column_order(con):
         assert described == columns
     types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
                              "WHERE table_name = 'facts'").fetchall())
-    assert types["amount"] == "DECIMAL(18,2)"
-    assert types["amount_yuan"] == "DECIMAL(20,2)"
+    assert types["amount"] == "DECIMAL(24,6)"
+    assert types["amount_yuan"] == "DECIMAL(24,6)"
+
+
+def test_six_decimal_amounts_are_kept_exactly(con):
+    """Beijing prints 万元 with six decimals: 9,616.338314 万元 is 96,163,383.14 元."""
+    facts = fact_rows(amount=Decimal("9616.338314"))
+    facts.loc[0, "amount_yuan"] = Decimal("9616.338314") * 10000
+    load(con, facts=facts)
+    amount, yuan = con.execute("SELECT amount, amount_yuan FROM facts WHERE func_code = '208'").fetchone()
+    assert (amount, yuan) == (Decimal("9616.338314"), Decimal("96163383.14"))
+
+
+def test_a_v1_warehouse_is_migrated_in_place(tmp_path):
+    """A warehouse written before data contract v2: new columns are added, money widened, rows kept."""
+    import duckdb
+
+    path = tmp_path / "v1.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute("CREATE TABLE facts (document_id VARCHAR, amount DECIMAL(18,2), unit VARCHAR)")
+        old.execute("INSERT INTO facts VALUES ('doc-a', 119327.10, '万元')")
+    con = warehouse.connect(path)
+    try:
+        columns = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                                   "WHERE table_name = 'facts'").fetchall())
+        assert set(warehouse.TABLE_COLUMNS["facts"]) <= set(columns)
+        assert columns["amount"] == "DECIMAL(24,6)"
+        assert con.execute("SELECT amount, row_path FROM facts").fetchall() == [(Decimal("119327.10"), None)]
+        comment = con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'facts' "
+                              "AND column_name = 'row_no'").fetchone()[0]
+        assert "continuation" in comment
+    finally:
+        con.close()
 
 
 def test_default_path_is_overridable(monkeypatch, tmp_path):
@@ -111,7 +142,7 @@ def test_amounts_round_trip_exactly(con):
     assert load(con) == "loaded"
     amount, amount_yuan = con.execute(
         "SELECT amount, amount_yuan FROM facts WHERE func_code = '208'").fetchone()
-    assert amount == Decimal("119327.10") and str(amount) == "119327.10"
+    assert isinstance(amount, Decimal) and amount == Decimal("119327.10")  # exact, not a float
     assert amount_yuan == Decimal("1193271000.00")
     cent = con.execute("SELECT amount_yuan FROM facts WHERE func_code = '2080109'").fetchone()[0]
     assert cent == Decimal("100.00")

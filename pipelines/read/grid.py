@@ -7,7 +7,13 @@ recovered from its bounding box against the table's column and row edges.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from pdfplumber.utils import extract_text
+
+from pipelines.money import looks_like_amount
+
+OVERFLOW_TAIL_MAX = 6  # characters a name can spill into the next cell
 
 
 @dataclass
@@ -17,6 +23,26 @@ class GridCell:
     col: int
     row_span: int
     col_span: int
+    # blank space between the cell's rules and its first printed line (None for an empty cell):
+    # left-aligned labels indent by their level, centred text has equal gaps
+    left_gap: float | None = None
+    right_gap: float | None = None
+
+    @property
+    def centred(self) -> bool:
+        return (self.left_gap is not None and self.right_gap is not None
+                and abs(self.left_gap - self.right_gap) < 2.0 and self.left_gap > 3.0)
+
+
+@dataclass
+class Hole:
+    """Rows of one column at the top or bottom of a grid where the ruling has no cell: a merged cell
+    running off the page. ``text`` is what is printed in that column's band from the hole to the
+    page's edge (such a cell's text is drawn on both pages, clipped, so it reads there)."""
+    col: int
+    first_row: int
+    last_row: int
+    text: str
 
 
 @dataclass
@@ -27,6 +53,7 @@ class Grid:
     n_cols: int
     origin: list[list[GridCell | None]]  # origin[r][c] is the cell covering (r, c)
     col_edges: list[tuple[float, float]] | None = None  # x0, x1 of each column
+    holes: list[Hole] = field(default_factory=list)
 
     def at(self, r: int, c: int) -> GridCell | None:
         return self.origin[r][c]
@@ -69,9 +96,71 @@ def grid_from_table(table, page_number: int) -> Grid:
                     if origin[rr][cc] is None or (rr, cc) == (r, c):
                         origin[rr][cc] = cell
     _rejoin_overflowing_text(table, origin, boxes)
+    _measure_gaps(table, origin, boxes)
     right = [x for x in xs[1:]] + [table.bbox[2]]
     edges = [(xs[i], right[i]) for i in range(min(len(xs), n_cols))]
-    return Grid(page_number, tuple(table.bbox), n_rows, n_cols, origin, edges if len(edges) == n_cols else None)
+    edges = edges if len(edges) == n_cols else None
+    return Grid(page_number, tuple(table.bbox), n_rows, n_cols, origin, edges, _edge_holes(table, origin, edges))
+
+
+def _edge_holes(table, origin, edges) -> list[Hole]:
+    """The holes touching the grid's first or last row, with the text printed in them."""
+    n_rows = len(origin)
+    runs = []
+    for c in range(len(origin[0]) if origin else 0):
+        if origin[0][c] is None:
+            last = next((r - 1 for r in range(n_rows) if origin[r][c] is not None), n_rows - 1)
+            runs.append((c, 0, last))
+        if origin[-1][c] is None:
+            first = next((r + 1 for r in range(n_rows - 1, -1, -1) if origin[r][c] is not None), 0)
+            if first > 0:
+                runs.append((c, first, n_rows - 1))
+    if not runs or edges is None:
+        return []
+    page, rows = table.page, table.rows
+    holes = []
+    for c, first, last in runs:
+        x0, x1 = edges[c]
+        top = 0 if first == 0 else rows[first].bbox[1]
+        bottom = page.height if last == n_rows - 1 else rows[last].bbox[3]
+        chars = [ch for ch in page.chars if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1
+                 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom]
+        holes.append(Hole(c, first, last, extract_text(chars) if chars else ""))
+    return holes
+
+
+def _measure_gaps(table, origin, boxes) -> None:
+    """Each cell's blank space left and right of its first printed line (indentation, centring)."""
+    by_band: dict[tuple[float, float], list[tuple[int, int]]] = {}
+    for key, box in boxes.items():
+        by_band.setdefault((box[1], box[3]), []).append(key)
+    bands = sorted(by_band)
+    tops = [band[0] for band in bands]
+    first_line: dict[tuple[int, int], list[dict]] = {}
+    x0, top, x1, bottom = table.bbox
+    for ch in table.page.chars:
+        if not ch["text"].strip():
+            continue
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if not (x0 <= cx <= x1 and top <= cy <= bottom):
+            continue
+        i = bisect_left(tops, cy) - 1
+        for band in bands[max(0, i - 3): i + 1]:
+            if not band[0] <= cy < band[1]:
+                continue
+            for key in by_band[band]:
+                box = boxes[key]
+                if box[0] <= cx < box[2]:
+                    line = first_line.setdefault(key, [])
+                    if not line or ch["top"] < line[0]["top"] - 1:
+                        line[:] = [ch]
+                    elif abs(ch["top"] - line[0]["top"]) <= 1:
+                        line.append(ch)
+    for key, chars in first_line.items():
+        cell, box = origin[key[0]][key[1]], boxes[key]
+        if cell is not None and cell.row == key[0] and cell.col == key[1] and chars:
+            cell.left_gap = min(ch["x0"] for ch in chars) - box[0]
+            cell.right_gap = box[2] - max(ch["x1"] for ch in chars)
 
 
 def _rejoin_overflowing_text(table, origin, boxes) -> None:
@@ -81,7 +170,12 @@ def _rejoin_overflowing_text(table, origin, boxes) -> None:
     pairs = [(key, (key[0], key[1] + 1)) for key in boxes if (key[0], key[1] + 1) in boxes]
     candidates = [(a, b) for a, b in pairs
                   if origin[a[0]][a[1]].text.strip() and origin[b[0]][b[1]].text.strip()
-                  and origin[a[0]][a[1]].row_span == 1 and origin[b[0]][b[1]].row_span == 1]
+                  and origin[a[0]][a[1]].row_span == 1 and origin[b[0]][b[1]].row_span == 1
+                  # a number that fills its cell touches the rule too: amounts never overflow
+                  and not looks_like_amount(origin[b[0]][b[1]].text)
+                  and not looks_like_amount(origin[a[0]][a[1]].text)
+                  # an overflow is a name's tail; a cell with much of its own text is its own
+                  and len("".join(origin[b[0]][b[1]].text.split())) <= OVERFLOW_TAIL_MAX]
     if not candidates:
         return
     x0, top, x1, bottom = table.bbox
