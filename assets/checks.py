@@ -8,6 +8,8 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
+from pipelines.inputs import displayable
+
 FINDING_CATEGORIES = {
     "arithmetic": "Totals equal the sum of their rows and columns; each 类 the sum of its 款 and 项.",
     "cross_table": "The same amount agrees across the tables that print it.",
@@ -53,19 +55,22 @@ def category_check_result(category: str, findings: pd.DataFrame, documents: pd.D
 
 def documents_check_result(outcomes, documents: pd.DataFrame) -> dg.AssetCheckResult:
     failed = [o for o in outcomes if o.status == "failed"]
+    pending = [o for o in outcomes if o.status == "pending"]  # a new version waiting for the user
     incomplete = [o for o in outcomes if o.amount_coverage is not None and o.amount_coverage < 1]
-    table = pd.DataFrame([{"file": o.source_path, "unit": o.unit_name or "", "status": o.status,
+    table = pd.DataFrame([{"file": displayable(o.source_path), "unit": o.unit_name or "", "status": o.status,
                            "coverage": "" if o.amount_coverage is None else f"{float(o.amount_coverage):.2%}",
                            "error": o.error or ""}
-                          for o in failed + incomplete], columns=["file", "unit", "status", "coverage", "error"])
+                          for o in failed + pending + incomplete],
+                         columns=["file", "unit", "status", "coverage", "error"])
     return dg.AssetCheckResult(
         check_name="documents_loaded",
         asset_key="documents",
-        passed=not failed,
+        passed=not failed and not pending,
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
             "documents": len(outcomes),
             "failed": len(failed),
+            "pending": len(pending),
             "below_full_coverage": len(incomplete),
             "documents_needing_attention": dg.MetadataValue.md(_markdown(table)),
         },

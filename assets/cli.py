@@ -1,7 +1,9 @@
-"""`budget ingest PATH... [--db FILE]`: run the Dagster assets in-process and summarise.
+"""`budget ingest PATH... [--db FILE] [--accept-new-version]`: run the Dagster assets in-process
+and summarise.
 `budget review FILE.pdf [--out DIR] [--db FILE]`: write the document's review report (pipelines.review.command).
 
-Exit codes: 0 every document loaded, 1 a document (or the run) failed, 2 bad usage.
+Exit codes: 0 every document loaded, 1 a document (or the run) failed, 2 bad usage, 3 nothing to
+ingest (no PDF under the paths), 4 a new version was held back as pending (nothing failed).
 """
 from __future__ import annotations
 
@@ -16,10 +18,11 @@ from pathlib import Path
 import dagster as dg
 
 from assets import analyst_cli
+from pipelines.inputs import displayable
 from pipelines.settings import DATABASE_PATH_ENV
 from pipelines.warehouse import default_database_path
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING, EXIT_PENDING = 0, 1, 2, 3, 4
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="a PDF file or a folder of PDFs")
     ingest.add_argument("--db", metavar="FILE",
                         help=f"DuckDB file to write (default: ${DATABASE_PATH_ENV} or {default_database_path()})")
+    ingest.add_argument("--accept-new-version", action="store_true",
+                        help="confirm these files as the new versions of their documents even where "
+                             "they lose tables or facts (versions held back as pending become current)")
     ingest.add_argument("--verbose", action="store_true", help="show Dagster's run log")
     forget = commands.add_parser(
         "forget", help="delete a document's rows from the warehouse (by file path or document id)",
@@ -65,34 +71,46 @@ def main(argv: list[str] | None = None) -> int:
         return forget(args.target, Path(args.db) if args.db else default_database_path())
     if args.command == "review":
         return review(args.file, args.out, args.db)
-    missing = [p for p in args.paths if not Path(p).exists()]
+    # Only a path with nothing at all there is a usage error; anything else (a FIFO, a dangling
+    # link, an unreadable file) is judged on its own and recorded as a failed document.
+    missing = [p for p in args.paths if not os.path.lexists(p)]
     if missing:
-        print(f"budget: path not found: {', '.join(missing)}", file=sys.stderr)
+        print(f"budget: path not found: {', '.join(map(displayable, missing))}", file=sys.stderr)
         return EXIT_USAGE
-    return ingest(args.paths, Path(args.db) if args.db else default_database_path(), args.verbose)
+    return ingest(args.paths, Path(args.db) if args.db else default_database_path(), args.verbose,
+                  accept_new_version=args.accept_new_version)
 
 
-def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
+def ingest(paths: list[str], database: Path, verbose: bool = False, *,
+           accept_new_version: bool = False) -> int:
     # Imported here so `budget --help` stays fast.
     from assets import progress
     from assets.definitions import all_assets
     from assets.resources import WAREHOUSE_RESOURCE_KEY, warehouse_resource
+    from pipelines import residue
 
+    # Every temporary file of this process (Dagster's, the worker fork server's) goes into one
+    # folder named with our PID, removed at exit; what killed runs left is removed now.
+    residue.clean_stale_runs()
+    residue.clean_partial_copies(database)
+    residue.use_run_folder()
     # The assets are partitioned by budget year; the CLI ingests exactly the files it is given,
     # whatever their year (any_year), in one run under the current year's partition key.
+    config = {"paths": [str(p) for p in paths], "any_year": True, "accept_new_version": accept_new_version}
     run_config = {
-        "ops": {"source_documents": {"config": {"paths": [str(p) for p in paths], "any_year": True}}},
-        "loggers": {"console": {"config": {"log_level": "INFO" if verbose else "ERROR"}}},
+        "ops": {"source_documents": {"config": config}},
+        # failures are reported below in a sentence; Dagster's own log only with --verbose
+        "loggers": {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}}},
     }
     # the extraction workers' fork server starts while Dagster sets the run up
     from pipelines.isolation import warm_up
     from pipelines.process import process_document
     warm_up(process_document)
-    # The assets run in this process: a progress line (terminal only) as each file is done.
-    line = progress.ProgressLine(sys.stdout)
-    progress.hook = line
-    # An instance of our own, in a folder removed when the run is reported (nothing left in /tmp)
-    with tempfile.TemporaryDirectory(prefix="budget-run-") as run_dir, \
+    # The assets run in this process: a progress line (terminal only) as each file is done and
+    # while a locked warehouse is waited for.
+    line = progress.ProgressLine(sys.stdout, log=sys.stderr)
+    progress.hook, progress.waiting_hook = line, line.waiting
+    with tempfile.TemporaryDirectory(prefix="dagster-instance-") as run_dir, \
             dg.DagsterInstance.ephemeral(tempdir=run_dir) as instance:
         try:
             result = dg.materialize(
@@ -104,33 +122,57 @@ def ingest(paths: list[str], database: Path, verbose: bool = False) -> int:
                 partition_key=str(date.today().year),
             )
         finally:
-            progress.hook = None
+            progress.hook = progress.waiting_hook = None
             line.clear()
-        return _report(result, database)
+        return _report(result, database, paths)
 
 
-def _report(result, database: Path) -> int:
+def _failure_message(error) -> str:
+    """The step's error in a sentence: a dg.Failure's description as written, else the error."""
+    message = error.message.strip()
+    if error.cls_name == "Failure":
+        message = message.split(": ", 1)[-1]
+    return message
+
+
+def _report(result, database: Path, paths: list[str]) -> int:
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
-                print(f"budget: step {event.step_key} failed: {event.event_specific_data.error.message}",
-                      file=sys.stderr)
+                print(f"budget: {_failure_message(event.event_specific_data.error)}", file=sys.stderr)
         return EXIT_FAILED
     from pipelines import warehouse
     from pipelines.ingestion import outcomes_in_warehouse
 
     sources = result.output_for_node("source_documents")
-    con = warehouse.connect(database, read_only=True)
+    (materialization,) = result.asset_materializations_for_node("source_documents")
+    metadata = materialization.metadata
+    if not metadata["found"].value:
+        print(f"budget: nothing to ingest: no PDF file found in {', '.join(map(displayable, paths))}",
+              file=sys.stderr)
+        return EXIT_NOTHING
+    try:
+        con = warehouse.connect(database, read_only=True, waiting=_wait_line())
+    except warehouse.WarehouseLockedError as error:
+        print(f"budget: the run finished, but its summary cannot be read: {error}", file=sys.stderr)
+        return EXIT_FAILED
     try:
         outcomes = outcomes_in_warehouse(con, [s.document_id for s in sources])
     finally:
         con.close()
     print_summary(outcomes, database)
-    (materialization,) = result.asset_materializations_for_node("source_documents")
-    unchanged = materialization.metadata["unchanged"].value
+    unchanged = metadata["unchanged"].value
     if unchanged:
         print(f"Unchanged: {unchanged} file(s) already in the warehouse, not parsed again")
-    return EXIT_FAILED if any(o.status == "failed" for o in outcomes) else EXIT_OK
+    held = metadata["pending"].value
+    for path in held:
+        print(f"Pending: {path} was held back earlier as a new version (see documents.error); confirm "
+              "it with `budget ingest --accept-new-version` on that file")
+    if any(o.status == "failed" for o in outcomes):
+        return EXIT_FAILED
+    if held or any(o.status == "pending" for o in outcomes):
+        return EXIT_PENDING
+    return EXIT_OK
 
 
 def run() -> None:
@@ -139,13 +181,25 @@ def run() -> None:
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
+    from pipelines import residue
+    residue.remove_run_folder()  # os._exit skips the atexit hook that would
     os._exit(code)
+
+
+def _wait_line():
+    from assets import progress
+
+    return progress.ProgressLine(sys.stdout, log=sys.stderr).waiting
 
 
 def forget(target: str, database: Path) -> int:
     from pipelines import warehouse
 
-    con = warehouse.connect(database)
+    try:
+        con = warehouse.connect(database, waiting=_wait_line(), log=lambda message: None)
+    except warehouse.WarehouseLockedError as error:
+        print(f"budget: {error}", file=sys.stderr)
+        return EXIT_FAILED
     try:
         removed = warehouse.forget_document(con, target)
     finally:
@@ -185,8 +239,12 @@ def print_summary(outcomes, database: Path) -> None:
         line = (f"{o.status:<10} {o.source_path}  unit={o.unit_name or '-'} year={year} "
                 f"kind={o.doc_kind or '-'} facts={o.facts} coverage={coverage} "
                 f"checks={o.checks_passed} passed/{o.checks_failed} failed")
+        if o.changes is not None:
+            verb = "replaces" if o.status == "loaded" else "compared with"
+            line += (f"\n           changes: {verb} {o.changes.previous_document_id}: {o.changes.summary()} "
+                     f"(SELECT * FROM version_changes WHERE document_id = '{o.document_id}')")
         if o.error:
-            line += f"\n           error: {o.error}"
+            line += f"\n           {'error' if o.status == 'failed' else 'note'}: {o.error}"
         print(line)
     statuses = Counter(o.status for o in outcomes)
     facts_by_table: Counter[str] = Counter()

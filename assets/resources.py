@@ -20,10 +20,29 @@ class WarehouseResource(dg.ConfigurableResource):
     def settings(self) -> Settings:
         return Settings.from_env().with_database(self.database or None)
 
-    def connect(self, log=None):
-        """A writing connection; waits (bounded, with a message) while another process holds the file."""
+    def connect(self, log=None, **options):
+        """A writing connection; waits (bounded, with a message and, in the CLI, a progress line)
+        while another process holds the file. A warehouse still locked after the wait fails the
+        step with that message alone (dg.Failure), not a traceback."""
+        from assets import progress
+
         settings = self.settings()
-        return warehouse.connect(settings.database, timeout=settings.lock_timeout, log=log)
+        try:
+            return warehouse.connect(settings.database, timeout=settings.lock_timeout, log=log,
+                                     waiting=progress.waiting, **options)
+        except warehouse.WarehouseLockedError as error:
+            raise dg.Failure(description=str(error), allow_retries=False) from None
+
+    def known_hashes(self, log=None) -> dict[str, tuple[str, str]]:
+        """What the warehouse already holds (warehouse.known_hashes), waiting as connect does."""
+        from assets import progress
+
+        settings = self.settings()
+        try:
+            return warehouse.known_hashes(settings.database, timeout=settings.lock_timeout, log=log,
+                                          waiting=progress.waiting)
+        except warehouse.WarehouseLockedError as error:
+            raise dg.Failure(description=str(error), allow_retries=False) from None
 
 
 def warehouse_resource(database: str | Path | None = None) -> WarehouseResource:

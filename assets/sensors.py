@@ -6,12 +6,13 @@ import dagster as dg
 
 from assets.jobs import ingest_job
 from assets.partitions import budget_year_partitions
-from pipelines import ingest, landing
+from pipelines import landing
+from pipelines.inputs import displayable
 
 
 def _cursor(text: str | None) -> dict[str, list[str]]:
     data = json.loads(text) if text else {}
-    return {"requested": list(data.get("requested", [])), "unreadable": list(data.get("unreadable", []))}
+    return {key: list(data.get(key, [])) for key in ("requested", "unreadable", "problems")}
 
 
 @dg.sensor(job=ingest_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED,
@@ -23,10 +24,16 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResul
     if not folder.is_dir():
         return dg.SensorResult(skip_reason=f"landing folder {folder} does not exist", cursor=context.cursor)
     seen = set(cursor["requested"]) | set(cursor["unreadable"])
-    by_year, no_year = landing.new_files_by_year([folder], seen, ingest.file_sha256)
+    by_year, no_year, problems = landing.new_files_by_year([folder], seen)
     notes = []
+    for path, problem in problems.items():
+        shown = displayable(path)
+        if shown not in cursor["problems"]:  # each reported once, until it is fixed
+            notes.append(f"{problem} (not ingested)")
+            cursor["problems"].append(shown)
+    cursor["problems"] = [p for p in cursor["problems"] if p in set(map(displayable, problems))]
     for sha, path in no_year.items():
-        notes.append(f"{path}: no budget year (20xx年…部门/单位预算) readable; not ingested "
+        notes.append(f"{displayable(path)}: no budget year (20xx年…部门/单位预算) readable; not ingested "
                      "(check the file, or ingest it with `budget ingest`)")
         cursor["unreadable"].append(sha)  # reported once; changed bytes are looked at again
     known = set(budget_year_partitions.get_partition_keys())
@@ -34,7 +41,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResul
     for year, files in sorted(by_year.items()):
         if str(year) not in known:
             notes.append(f"budget year {year} is outside the partitions "
-                         f"({min(known)}..{max(known)}): {', '.join(sorted(files.values()))}")
+                         f"({min(known)}..{max(known)}): {', '.join(sorted(map(displayable, files.values())))}")
             cursor["unreadable"].extend(files)
             continue
         hashes = sorted(files)

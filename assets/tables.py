@@ -19,6 +19,7 @@ from assets.sources import source_documents
 from pipelines import warehouse as warehouse_db
 from pipelines.ingestion import BatchResult, SourceFile, ingest_sources
 from pipelines.schema import TABLES_BY_NAME
+from pipelines.inputs import displayable
 
 TABLE_DESCRIPTIONS = {
     "documents": "One row per ingested file version: unit, year, kind, status, amount coverage.",
@@ -27,6 +28,7 @@ TABLE_DESCRIPTIONS = {
     "prose_amounts": "Amounts stated in the prose, with their sentence.",
     "validation_results": "Findings: identities within and between tables, prose, completeness.",
     "dim_unit": "One row per unit (unit_key) with the names it was printed with across years.",
+    "version_changes": "Facts added, removed or changed by a new version of a document.",
 }
 
 def column_schema(columns) -> dg.TableSchema:
@@ -92,7 +94,8 @@ def _materializations(batch: BatchResult, documents: pd.DataFrame, findings: pd.
     overview = pd.DataFrame([{
         "unit": o.unit_name, "year": o.fiscal_year, "kind": o.doc_kind, "status": o.status,
         "facts": o.facts, "coverage": _percent(o.amount_coverage),
-        "checks failed": o.checks_failed, "file": o.source_path, "error": o.error or "",
+        "checks failed": o.checks_failed, "file": displayable(o.source_path), "error": o.error or "",
+        "changes": "" if o.changes is None else f"vs {o.changes.previous_document_id}: {o.changes.summary()}",
     } for o in batch.outcomes])
     yield dg.MaterializeResult(asset_key="documents", metadata={
         "database": database,
@@ -105,7 +108,7 @@ def _materializations(batch: BatchResult, documents: pd.DataFrame, findings: pd.
     for outcome in batch.outcomes:
         facts_by_table.update(outcome.facts_by_table)
     by_table = pd.DataFrame(sorted(facts_by_table.items()), columns=["table_code", "facts"])
-    for table in ("facts", "performance_indicators", "prose_amounts"):
+    for table in ("facts", "performance_indicators", "prose_amounts", "version_changes"):
         metadata = {"rows_written": counts[table], "rows_in_warehouse": totals[table]}
         if table == "facts":
             metadata["facts_per_table_code"] = dg.MetadataValue.md(markdown(by_table))

@@ -39,9 +39,22 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFra
                         columns=columns)
 
 
-def document_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+Group = tuple[str, int, str]
+"""(unit_name, fiscal_year, doc_kind): the documents that can form pairs with each other."""
+
+
+def _in_group(group: Group | None, alias: str = "d") -> tuple[str, list]:
+    if group is None:
+        return "", []
+    return (f" AND {alias}.unit_name = ? AND {alias}.fiscal_year = ? AND {alias}.doc_kind = ?",
+            list(group))
+
+
+def document_pairs(con: duckdb.DuckDBPyConnection, group: Group | None = None) -> list[tuple[str, str]]:
     """(prose document, tables document) pairs: a loaded document with prose amounts and no facts,
-    and a loaded document of the same unit_name, fiscal_year and doc_kind that has facts."""
+    and a loaded document of the same unit_name, fiscal_year and doc_kind that has facts (only
+    those of ``group`` when given)."""
+    where, params = _in_group(group)
     rows = con.execute(
         """
         WITH counts AS (
@@ -50,7 +63,7 @@ def document_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
                    (SELECT count(*) FROM prose_amounts p WHERE p.document_id = d.document_id) AS n_prose
             FROM documents d
             WHERE d.status = ? AND d.unit_name IS NOT NULL AND d.fiscal_year IS NOT NULL
-                  AND d.doc_kind IS NOT NULL
+                  AND d.doc_kind IS NOT NULL""" + where + """
         )
         SELECT p.document_id, t.document_id
         FROM counts p JOIN counts t
@@ -58,7 +71,7 @@ def document_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
         WHERE p.n_prose > 0 AND p.n_facts = 0 AND t.n_facts > 0 AND t.document_id <> p.document_id
         ORDER BY p.document_id, t.document_id
         """,
-        [STATUS_LOADED],
+        [STATUS_LOADED, *params],
     ).fetchall()
     return [(prose_id, tables_id) for prose_id, tables_id in rows]
 
@@ -76,10 +89,11 @@ def check_document_pair(prose: pd.DataFrame, facts: pd.DataFrame, prose_document
     return findings_frame(prose_document_id, findings)
 
 
-def cross_document_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Validation rows for every prose-only document whose tables document is loaded too."""
+def cross_document_findings(con: duckdb.DuckDBPyConnection, group: Group | None = None) -> pd.DataFrame:
+    """Validation rows for every prose-only document whose tables document is loaded too (of
+    ``group`` only, when given)."""
     frames = []
-    for prose_id, tables_id in document_pairs(con):
+    for prose_id, tables_id in document_pairs(con, group):
         prose = _frame(con, f"SELECT {', '.join(PROSE_COLUMNS)} FROM prose_amounts WHERE document_id = ? "
                             "ORDER BY page, topic", [prose_id])
         facts = _frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM facts WHERE document_id = ? "
@@ -92,15 +106,20 @@ def cross_document_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[VALIDATION_COLUMNS]
 
 
-def refresh_cross_document_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Recompute the cross-document rows and write them, in one transaction: every loaded
+def refresh_cross_document_findings(con: duckdb.DuckDBPyConnection, group: Group | None = None
+                                    ) -> pd.DataFrame:
+    """Recompute the cross-document rows and write them, in one transaction (or in the caller's,
+    when one is open: a document's load and its pair's checks commit together): every loaded
     document's previous ``prose_xdoc.*`` rows are replaced by the current findings (so a pair
-    that no longer exists leaves no stale rows). Returns the rows written."""
+    that no longer exists leaves no stale rows). With ``group``, only that unit, year and kind's
+    documents. Returns the rows written."""
     ensure_schema(con)
+    where, params = _in_group(group)
     with transaction(con):
-        findings = cross_document_findings(con)
+        findings = cross_document_findings(con, group)
         con.execute(
             "DELETE FROM validation_results WHERE starts_with(check_id, ?) AND document_id IN "
-            "(SELECT document_id FROM documents WHERE status = ?)", [f"{CHECK_PREFIX}.", STATUS_LOADED])
+            f"(SELECT document_id FROM documents d WHERE status = ?{where})",
+            [f"{CHECK_PREFIX}.", STATUS_LOADED, *params])
         insert_rows(con, "validation_results", findings)
     return findings

@@ -10,16 +10,17 @@ Dagster assets call these stages; tests call them directly.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from pipelines.damage import Damage, judge
 from pipelines.read.forms import is_form_page
 from pipelines.read.metadata import read_metadata
 from pipelines.read.pages import read_pages
 from pipelines.read.stitch import assemble
 from pipelines.facts import build_facts
 from pipelines.indicators import build_indicators
+from pipelines.inputs import read_sha256
 from pipelines.model import (
     DocumentInfo, ExtractedDocument,
 )
@@ -32,11 +33,9 @@ __all__ = ["extract_document", "build_facts", "build_indicators", "build_prose_a
 
 
 def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """SHA-256 of a regular file (pipelines.inputs.read_sha256: a FIFO or an unreadable file is a
+    DocumentError saying so, never a blocked or crashed worker)."""
+    return read_sha256(path)
 
 
 def document_id_for(sha256: str) -> str:
@@ -44,16 +43,24 @@ def document_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
-def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDocument:
-    """Triage with pypdfium2, then parse only the pages that hold tables with pdfplumber."""
+def extract_document(path: str | Path, *, max_pages: int = 2000,
+                     damage: Damage | None = None) -> ExtractedDocument:
+    """Triage with pypdfium2, then parse only the pages that hold tables with pdfplumber.
+
+    Damage the readers signal (pipelines.damage) fails the file unless it is confined to pages
+    without tables; then it is left in ``damage`` for the caller's finding."""
+    damage = Damage() if damage is None else damage
     sha = file_sha256(path)
     # pdfplumber's own pass below checks for "(cid:NNN)" text, so triage need not sample pages
-    triage = triage_pdf(path, max_pages=max_pages, unicode_sample_pages=0)
+    triage = triage_pdf(path, max_pages=max_pages, unicode_sample_pages=0, damage=damage)
     info = DocumentInfo(document_id=document_id_for(sha), source_path=str(path), sha256=sha,
                         pages=triage.page_count)
     wanted = sorted(set(triage.table_candidate_pages) | {
         i + 1 for i, text in enumerate(triage.page_texts) if is_form_page(text)})
-    _, reads = read_pages(path, wanted)
+    # damage to a page that will be read for tables fails the file: say so before reading it
+    judge(Path(path).name, damage, text_pages=triage.text_pages,
+          table_pages=[*triage.table_candidate_pages, *wanted])
+    _, reads = read_pages(path, wanted, damage=damage)
     doc = assemble(info, reads)
     printed = read_metadata(triage.page_texts, doc.tables, doc.performance_forms)
     doc.info = replace(doc.info, **asdict(printed))
@@ -62,5 +69,7 @@ def extract_document(path: str | Path, *, max_pages: int = 2000) -> ExtractedDoc
     doc.page_texts = list(triage.page_texts)
     doc.prose_pages = sorted(doc.prose_pages + [
         (i + 1, text) for i, text in enumerate(triage.page_texts) if i + 1 not in parsed])
+    judge(Path(path).name, damage, text_pages=triage.text_pages, table_pages=[
+        *triage.table_candidate_pages, *wanted, *(p for t in doc.tables for p in t.pages)])
     return doc
 

@@ -4,9 +4,11 @@ Plain Python (no Dagster): the sensor, the partitioned assets and the CLI use th
 """
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
+from pipelines.inputs import UnreadableInput, find_inputs, read_sha256
 from pipelines.read.metadata import printed_year
 from pipelines.model import DocumentError
 from pipelines.triage import triage_pdf
@@ -28,19 +30,14 @@ def budget_years(today: date | None = None) -> list[int]:
 
 
 def find_pdfs(paths: list[str | Path]) -> list[Path]:
-    """PDF files named directly or found below the named folders, in a stable order.
+    """The readable kind of input: regular PDF files named directly or found below the named
+    folders, in a stable order (pipelines.inputs.find_inputs says what is wrong with the others).
 
     Raises FileNotFoundError naming a path that does not exist."""
-    found: list[Path] = []
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
-        elif path.is_file():
-            found.append(path)
-        else:
+        if not os.path.lexists(given):
             raise FileNotFoundError(f"Input path not found: {given}")
-    return found
+    return [Path(item.path) for item in find_inputs(paths) if item.problem is None]
 
 
 def read_budget_year(path: str | Path) -> int | None:
@@ -54,21 +51,30 @@ def read_budget_year(path: str | Path) -> int | None:
     return printed_year(texts)
 
 
-def new_files_by_year(paths: list[str | Path], seen: set[str], file_sha256
-                      ) -> tuple[dict[int, dict[str, str]], dict[str, str]]:
+def new_files_by_year(paths: list[str | Path], seen: set[str], file_sha256=read_sha256
+                      ) -> tuple[dict[int, dict[str, str]], dict[str, str], dict[str, str]]:
     """Files below ``paths`` whose content hash is not in ``seen``, grouped by budget year.
 
-    Returns ({year: {sha256: path}}, {sha256: path} of files whose year cannot be read).
-    Same bytes under two names count once (the first path in a stable order)."""
+    Returns ({year: {sha256: path}}, {sha256: path} of files whose year cannot be read,
+    {path: what is wrong} of paths that cannot be read at all). Same bytes under two names count
+    once (the first path in a stable order)."""
     by_year: dict[int, dict[str, str]] = {}
     no_year: dict[str, str] = {}
-    for path in find_pdfs(paths):
-        sha = file_sha256(path)
+    problems: dict[str, str] = {}
+    for item in find_inputs(paths):
+        if item.problem is not None:
+            problems[item.path] = item.problem
+            continue
+        try:
+            sha = file_sha256(item.path)
+        except UnreadableInput as error:
+            problems[item.path] = str(error)
+            continue
         if sha in seen or sha in no_year or any(sha in files for files in by_year.values()):
             continue
-        year = read_budget_year(path)
+        year = read_budget_year(item.path)
         if year is None:
-            no_year[sha] = str(path)
+            no_year[sha] = item.path
         else:
-            by_year.setdefault(year, {})[sha] = str(path)
-    return by_year, no_year
+            by_year.setdefault(year, {})[sha] = item.path
+    return by_year, no_year, problems

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.damage import Damage, findings
 from pipelines.ingest import (
     build_facts, build_indicators, build_prose_amounts, extract_document, validate_document,
 )
@@ -48,6 +49,7 @@ class DocumentResult:
     titles_in_text: list[str] = field(default_factory=list)
     completeness: Completeness | None = None
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # what pdfminer logged while reading the file
 
     @property
     def checks_failed(self) -> int:
@@ -79,7 +81,14 @@ def _joined(validation: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
 
 
 def process_document(path: str | Path, *, max_pages: int = 2000) -> DocumentResult:
+    """Every stage on one file. Damage confined to pages without tables adds its finding
+    (pipelines.damage); pdfminer's warnings about the file come back in ``warnings``."""
     started = time.perf_counter()
-    result = derive(extract_document(path, max_pages=max_pages))
+    damage = Damage()
+    with damage.capturing():
+        result = derive(extract_document(path, max_pages=max_pages, damage=damage))
+    result.validation = _joined(result.validation, findings(result.info.document_id, damage))
+    result.warnings = list(damage.warnings)
     result.seconds = time.perf_counter() - started
     return result
+

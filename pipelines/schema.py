@@ -47,10 +47,11 @@ DOCUMENTS = Table(
     "documents",
     "One row per ingested source file version: what it is, whose it is, and whether it loaded.",
     _columns(
-        ("document_id", "VARCHAR", "Stable id derived from the file's bytes (same bytes, same id)."),
+        ("document_id", "VARCHAR", "Stable id derived from the file's bytes (same bytes, same id); "
+                                   "for a file whose bytes could not be read, from its path."),
         ("source_path", "VARCHAR", "Path as given at ingestion, in a displayable form (bytes that "
                                    "are not UTF-8 shown as \\xNN)."),
-        ("sha256", "VARCHAR", "SHA-256 of the file's bytes."),
+        ("sha256", "VARCHAR", "SHA-256 of the file's bytes; NULL when they could not be read."),
         ("pages", "INTEGER", "Page count."),
         ("unit_name", "VARCHAR", "The unit or department as printed (cover, or after 部门（单位）：), "
                                  "e.g. 烟台市社会保险服务中心."),
@@ -68,11 +69,17 @@ DOCUMENTS = Table(
                                             "pages that became facts (independent text-layer "
                                             "reading); NULL without table pages."),
         ("amount_unit", "VARCHAR", "The unit most of its tables print (万元 or 元)."),
-        ("status", "VARCHAR", "loaded, failed, superseded or pending (a new version held back "
-                              "until confirmed)."),
+        ("status", "VARCHAR", "loaded, failed, superseded or pending. pending (a project "
+                              "addition): a new version of a loaded document that loses tables or "
+                              "more than 5% of its facts, held back until the user confirms it with "
+                              "`budget ingest --accept-new-version FILE`; its rows are not in the "
+                              "public tables, its differences are in version_changes."),
         ("error", "VARCHAR", "Why it failed or is pending, in words a user can act on; NULL when "
                              "loaded."),
         ("ingested_at", "TIMESTAMP", "When these bytes were first ingested."),
+        ("source_path_bytes", "BLOB", "The path's bytes exactly as the file system gave them, when "
+                                      "they are not valid UTF-8 (source_path then shows them as "
+                                      "\\xNN); NULL otherwise. A project addition."),
     ),
     primary_key=("document_id",),
 )
@@ -175,6 +182,34 @@ VALIDATION_RESULTS = Table(
 )
 
 
+VERSION_CHANGES = Table(
+    "version_changes",
+    "A project addition: one row per fact that differs between a new version of a document and "
+    "the version that was current when it arrived (same unit, year, kind and sort), by the fact "
+    "identity, compared in 元. Written when the new version supersedes the current one and when it "
+    "is held back as pending.",
+    _columns(
+        ("document_id", "VARCHAR", "The new version (→ documents)."),
+        ("previous_document_id", "VARCHAR", "The version it was compared with (→ documents)."),
+        ("change", "VARCHAR", "added (only in the new version), removed (only in the previous one) "
+                              "or changed (its amount differs)."),
+        ("table_code", "VARCHAR", "Fact identity, as in facts."),
+        ("side", "VARCHAR", "Fact identity, as in facts."),
+        ("func_code", "VARCHAR", "Fact identity, as in facts."),
+        ("econ_dept_code", "VARCHAR", "Fact identity, as in facts."),
+        ("econ_gov_code", "VARCHAR", "Fact identity, as in facts."),
+        ("project_name", "VARCHAR", "Fact identity, as in facts."),
+        ("row_path", "VARCHAR", "Fact identity, as in facts."),
+        ("measure", "VARCHAR", "Fact identity, as in facts."),
+        ("fiscal_year", "INTEGER", "Fact identity, as in facts."),
+        ("old_amount_yuan", MONEY_YUAN, "The amount in 元 in the previous version; NULL when added."),
+        ("new_amount_yuan", MONEY_YUAN, "The amount in 元 in the new version; NULL when removed."),
+        ("page", "INTEGER", "Page of the new version; NULL when removed."),
+        ("previous_page", "INTEGER", "Page of the previous version; NULL when added."),
+    ),
+)
+
+
 def _dimension(name: str, code_column: str, what: str) -> Table:
     return Table(
         name,
@@ -211,9 +246,10 @@ DIM_UNIT = Table(
 
 PUBLIC_TABLES: tuple[Table, ...] = (
     DOCUMENTS, FACTS, PERFORMANCE_INDICATORS, PROSE_AMOUNTS, VALIDATION_RESULTS,
-    DIM_FUNCTION, DIM_ECON_DEPT, DIM_ECON_GOV, DIM_UNIT,
+    DIM_FUNCTION, DIM_ECON_DEPT, DIM_ECON_GOV, DIM_UNIT, VERSION_CHANGES,
 )
-DOCUMENT_ROW_TABLES: tuple[Table, ...] = (FACTS, PERFORMANCE_INDICATORS, PROSE_AMOUNTS, VALIDATION_RESULTS)
+DOCUMENT_ROW_TABLES: tuple[Table, ...] = (FACTS, PERFORMANCE_INDICATORS, PROSE_AMOUNTS, VALIDATION_RESULTS,
+                                          VERSION_CHANGES)
 """Tables whose rows belong to one document and leave when it is replaced."""
 
 ARCHIVED_TABLES: tuple[Table, ...] = (FACTS, PERFORMANCE_INDICATORS, PROSE_AMOUNTS)
@@ -222,8 +258,10 @@ ARCHIVED_TABLES: tuple[Table, ...] = (FACTS, PERFORMANCE_INDICATORS, PROSE_AMOUN
 
 def archive_of(table: Table) -> Table:
     return Table(f"{table.name}_superseded",
-                 f"Internal: rows of superseded documents, kept so that `budget forget` of the newer "
-                 f"version can restore them. Same columns as {table.name}; do not query.",
+                 f"Internal: rows of documents that are not current: superseded ones, kept so that "
+                 f"`budget forget` of the newer version can restore them, and pending ones, until "
+                 f"`budget ingest --accept-new-version` makes them current. Same columns as "
+                 f"{table.name}; do not query.",
                  table.columns, public=False)
 
 

@@ -8,7 +8,7 @@
 | BUDGET_LANDING_DIR | data/raw | the folder the sensor and year partitions read |
 | BUDGET_REPORTS_DIR | reports/ beside the warehouse file | where review reports (HTML and .xlsx) are written |
 | BUDGET_FILE_TIME_LIMIT | 300 | seconds one file may take before it fails alone |
-| BUDGET_FILE_MEMORY_LIMIT | 2048 | MiB of memory one file's worker may use before it fails alone |
+| BUDGET_FILE_MEMORY_LIMIT | 2048 | MiB of memory one file's worker may use (beyond what it starts with) before it fails alone |
 | BUDGET_DB_LOCK_TIMEOUT | 120 | seconds to wait for a warehouse another process holds |
 | BUDGET_WORKERS | number of CPUs | files processed at once |
 | BUDGET_MAX_PAGES | 2000 | a longer file fails as "not a budget disclosure" |

@@ -30,6 +30,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from pipelines.damage import Damage, scan
 from pipelines.model import DocumentError
 from pipelines.read.cells import is_prose_line
 from pipelines.vocabulary import parse_title
@@ -338,27 +339,48 @@ def unicode_error(name: str, pages: list[int], how: str) -> DocumentError:
 
 
 def triage_pdf(path: str | Path, *, max_pages: int = DEFAULT_MAX_PAGES,
-               unicode_sample_pages: int = 2) -> Triage:
-    """Fast first look at ``path``; raises DocumentError for files that cannot be ingested."""
+               unicode_sample_pages: int = 2, damage: Damage | None = None) -> Triage:
+    """Fast first look at ``path``; raises DocumentError for files that cannot be ingested.
+
+    Before PDFium decodes any page, pipelines.damage scans the file's structure and streams
+    (``damage`` collects what it finds, for the caller to judge once the tables are known): a
+    broken file fails as damaged, and a damaged file is never told it is scanned, font-less or
+    not a budget."""
     started = time.perf_counter()
     path = Path(path)
     name = path.name
-    _check_bytes(path)
-    pdf = _open(path)
-    try:
-        page_count = len(pdf)
-        if page_count == 0:
-            raise DocumentError(f"{name} is damaged: the PDF has no pages; download it again or "
-                                "re-export it as PDF")
-        if page_count > max_pages:
-            raise DocumentError(
-                f"{name} has {page_count} pages, more than the limit of {max_pages}; a budget "
-                f"disclosure is normally under 200 pages. Split the file, or raise the limit "
-                f"(triage_pdf(..., max_pages={page_count}) / the max_pages setting) if it is genuine")
-        texts, has_content = _read_pages(pdf, path)
-    finally:
-        pdf.close()
+    damage = Damage() if damage is None else damage
+    with damage.capturing():
+        _check_bytes(path)
+        pdf = _open(path)
+        try:
+            page_count = len(pdf)
+            if page_count == 0:
+                raise DocumentError(f"{name} is damaged: the PDF has no pages; download it again or "
+                                    "re-export it as PDF")
+            if page_count > max_pages:
+                raise DocumentError(
+                    f"{name} has {page_count} pages, more than the limit of {max_pages}; a budget "
+                    f"disclosure is normally under 200 pages. Split the file, or raise the limit "
+                    f"(triage_pdf(..., max_pages={page_count}) / the max_pages setting) if it is genuine")
+            scan(path, damage, pdfium_pages=page_count,
+                 pdfium_xref_valid=bool(pdfium_c.FPDF_DocumentHasValidCrossReferenceTable(pdf.raw)))
+            damage.raise_if_file_damaged(name)
+            texts, has_content = _read_pages(pdf, path)
+        finally:
+            pdf.close()
+        try:
+            return _judge_text(path, texts, has_content, unicode_sample_pages, started)
+        except DocumentError:
+            damage.raise_if_damaged(name)  # the true diagnosis comes first
+            raise
 
+
+def _judge_text(path: Path, texts: list[str], has_content: list[bool], unicode_sample_pages: int,
+                started: float) -> Triage:
+    """The checks on the text PDFium read: scanned, unreadable text, not a budget."""
+    name = path.name
+    page_count = len(texts)
     char_counts = [_nonspace(t) for t in texts]
     text_pages = [i + 1 for i, n in enumerate(char_counts) if n >= MIN_TEXT_CHARS]
     image_only = [i + 1 for i, n in enumerate(char_counts) if n < MIN_TEXT_CHARS and has_content[i]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import shutil
 import sys
 import time
@@ -19,7 +20,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines import schema
+from pipelines import residue, schema, versions
+from pipelines.damage import CHECK_ID as DAMAGE_CHECK
+from pipelines.inputs import displayable, name_bytes
 from pipelines.model import (
     DOCUMENT_COLUMNS, FACT_COLUMNS, INDICATOR_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS,
     DocumentInfo,
@@ -30,6 +33,7 @@ from pipelines.settings import DATABASE_PATH_ENV, DEFAULT_DATABASE_PATH, LOCK_TI
 STATUS_LOADED = "loaded"
 STATUS_FAILED = "failed"
 STATUS_SUPERSEDED = "superseded"
+STATUS_PENDING = "pending"  # a project addition: a new version held back until confirmed
 
 # Column names and types per table, from the one declaration in pipelines.schema.
 COLUMN_TYPES: dict[str, dict[str, str]] = {t.name: t.types for t in schema.ALL_TABLES}
@@ -166,18 +170,31 @@ def _is_lock_error(error: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set lock" in text)
 
 
+_HOLDER_RE = re.compile(r"held in (?P<program>\S+) \(PID (?P<pid>\d+)\)")
+
+
+def lock_holder(error: Exception) -> str:
+    """'PID 1234 (/usr/bin/python3)' from DuckDB's lock error, else 'another process'."""
+    match = _HOLDER_RE.search(str(error))
+    if not match:
+        return "another process"
+    return f"PID {match['pid']} ({Path(match['program']).name})"
+
+
 def connect(path: str | Path | None = None, *, read_only: bool = False, timeout: float | None = None,
-            log=None) -> duckdb.DuckDBPyConnection:
+            log=None, waiting=None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; while another process holds the file's lock, wait and retry.
 
     DuckDB allows one writing process per file. A locked file is retried every half second for
     up to ``timeout`` seconds (default BUDGET_DB_LOCK_TIMEOUT, 120), reporting once through
-    ``log`` (default: stderr) what holds the lock (DuckDB's message names the PID); after that
-    WarehouseLockedError says which process blocks and what to do."""
+    ``log`` (default: stderr) which process holds the lock (DuckDB names the PID) and, at every
+    retry, ``waiting(message)`` with the wait so far (a progress line); after that
+    WarehouseLockedError says which process blocks, how long it waited, and what to do."""
     path = prepare_database_path(path if path is not None else default_database_path())
     timeout = lock_timeout() if timeout is None else timeout
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
     reported = False
     while True:
         try:
@@ -186,15 +203,20 @@ def connect(path: str | Path | None = None, *, read_only: bool = False, timeout:
         except duckdb.Error as error:
             if not _is_lock_error(error):
                 raise
+            waited = time.monotonic() - started
+            holder = lock_holder(error)
             if time.monotonic() >= deadline:
                 raise WarehouseLockedError(
-                    f"the warehouse {path} is still locked by another process after {timeout:g} s: "
-                    f"{error}. Close that process (an open DuckDB shell or notebook, or another "
-                    f"ingestion), or raise {LOCK_TIMEOUT_ENV}; analysts can query the published "
-                    "copy instead") from error
+                    f"the warehouse {path} is still locked by {holder} after waiting {waited:.0f} s "
+                    f"(limit {timeout:g} s): {error}. Close that process (an open DuckDB shell or "
+                    f"notebook, or another ingestion), or raise {LOCK_TIMEOUT_ENV}; analysts can "
+                    "query the published copy instead") from error
             if not reported:
-                log(f"waiting up to {timeout:g} s for the warehouse {path}: {error}")
+                log(f"waiting up to {timeout:g} s for the warehouse {path}, locked by {holder}: {error}")
                 reported = True
+            if waiting is not None:
+                waiting(f"waiting for the warehouse {path.name}: locked by {holder}, "
+                        f"{waited:.0f} s of {timeout:g} s")
             time.sleep(min(LOCK_RETRY_SECONDS, max(0.0, deadline - time.monotonic())))
     if not read_only:
         ensure_schema(con)
@@ -214,7 +236,8 @@ def publish_snapshot(path: str | Path) -> Path | None:
     if str(path) == ":memory:" or not path.exists():
         return None
     target = published_path(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    residue.clean_partial_copies(path)  # of publishers that were killed
+    temporary = residue.partial_copy(target)
     try:
         shutil.copyfile(path, temporary)
         os.replace(temporary, target)
@@ -223,28 +246,29 @@ def publish_snapshot(path: str | Path) -> Path | None:
     return target
 
 
-def loaded_hashes(path: str | Path) -> set[str]:
-    """sha256 of every file already ingested successfully into the warehouse at ``path``
-    (empty when the file does not exist yet)."""
+def known_hashes(path: str | Path, **connect_options) -> dict[str, tuple[str, str]]:
+    """{sha256: (document_id, status)} of every file already ingested into the warehouse at
+    ``path`` and not failed: loaded, superseded or pending (empty when the file does not exist
+    yet). Failed files are not known: the next ingestion tries them again."""
     if str(path) == ":memory:" or not Path(path).exists():
-        return set()
-    con = connect(path, read_only=True)
+        return {}
+    con = connect(path, read_only=True, **connect_options)
     try:
         tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         if "documents" not in tables:
-            return set()
-        rows = con.execute("SELECT sha256 FROM documents WHERE status IN (?, ?)",
-                           [STATUS_LOADED, STATUS_SUPERSEDED]).fetchall()
-        return {row[0] for row in rows}
+            return {}
+        rows = con.execute("SELECT sha256, document_id, status FROM documents WHERE status IN (?, ?, ?)",
+                           [STATUS_LOADED, STATUS_SUPERSEDED, STATUS_PENDING]).fetchall()
+        return {sha: (document_id, status) for sha, document_id, status in rows if sha}
     finally:
         con.close()
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
-    """True when these bytes were ingested successfully (loaded, or loaded then superseded)."""
+    """True when these bytes were ingested successfully (loaded, superseded since, or pending)."""
     row = con.execute(
-        "SELECT count(*) FROM documents WHERE sha256 = ? AND status IN (?, ?)",
-        [sha256, STATUS_LOADED, STATUS_SUPERSEDED],
+        "SELECT count(*) FROM documents WHERE sha256 = ? AND status IN (?, ?, ?)",
+        [sha256, STATUS_LOADED, STATUS_SUPERSEDED, STATUS_PENDING],
     ).fetchall()[0]
     return row[0] > 0
 
@@ -260,11 +284,16 @@ def load_document(
     indicators: pd.DataFrame,
     prose: pd.DataFrame,
     validation: pd.DataFrame,
+    *,
+    accept_new_version: bool = False,
 ) -> str:
     """Write one document's rows in one transaction; returns its resulting status.
 
-    The same document_id again replaces its rows. A loaded document with the same unit,
-    year and kind but other bytes is superseded by whichever was ingested later.
+    The same document_id again replaces its rows. Of two documents with the same unit, year,
+    kind and sort but other bytes, the one ingested later is the new version: it supersedes the
+    current one, its differences recorded in version_changes (pipelines.versions), unless it is
+    damaged (then it fails and the current version stays) or loses tables or more than a few
+    percent of the facts (then it is ``pending`` until ``accept_new_version``).
     """
     ensure_schema(con)
     frames = {
@@ -280,14 +309,15 @@ def load_document(
         ).fetchall()
         previous = previous_rows[0] if previous_rows else None
         # Re-ingesting the same bytes keeps the original ingestion time, so it changes nothing.
-        keep_time = previous is not None and previous[0] in (STATUS_LOADED, STATUS_SUPERSEDED)
+        keep_time = previous is not None and previous[0] in (STATUS_LOADED, STATUS_SUPERSEDED,
+                                                             STATUS_PENDING)
         ingested_at = previous[1] if keep_time else datetime.now()
         _upsert_document(con, info, STATUS_LOADED, None, ingested_at)
         _delete_document_rows(con, info.document_id, DOCUMENT_ROW_TABLES + list(ARCHIVE_TABLES.values()))
         for table, frame in frames.items():
             _insert_frame(con, table, frame)
         _upsert_dimensions(con, frames["facts"])
-        _supersede_older_versions(con, info)
+        _settle_versions(con, info, accept_new_version)
         refresh_dim_unit(con)
         status = con.execute(
             "SELECT status FROM documents WHERE document_id = ?", [info.document_id]
@@ -313,17 +343,29 @@ def record_failure(
         refresh_dim_unit(con)
 
 
+_open_transactions: set[int] = set()  # id() of connections inside a `transaction` block
+
+
 class transaction:
-    """BEGIN … COMMIT, ROLLBACK on any error."""
+    """BEGIN … COMMIT, ROLLBACK on any error. Inside a `transaction` block already open on the
+    connection it joins that one (the outer block commits or rolls back), so a document's load and
+    the checks that belong to it can be one transaction."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
+        self.owner = False
 
     def __enter__(self):
-        self.con.execute("BEGIN TRANSACTION")
+        if id(self.con) not in _open_transactions:
+            self.con.execute("BEGIN TRANSACTION")
+            _open_transactions.add(id(self.con))
+            self.owner = True
         return self.con
 
     def __exit__(self, exc_type, exc, tb):
+        if not self.owner:
+            return False
+        _open_transactions.discard(id(self.con))
         if exc_type is None:
             self.con.execute("COMMIT")
         else:
@@ -339,8 +381,9 @@ def _upsert_document(con, info: DocumentInfo, status: str, error: str | None, in
         "region": info.region,
         "amount_coverage": None if info.amount_coverage is None else format(info.amount_coverage, "f"),
         "amount_unit": info.amount_unit, "status": status, "error": error,
-        "ingested_at": ingested_at,
+        "ingested_at": ingested_at, "source_path_bytes": name_bytes(info.source_path),
     }
+    values = {c: displayable(v) if isinstance(v, str) else v for c, v in values.items()}
     columns = DOCUMENT_COLUMNS
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "document_id")
     con.execute(
@@ -348,6 +391,9 @@ def _upsert_document(con, info: DocumentInfo, status: str, error: str | None, in
         f"ON CONFLICT (document_id) DO UPDATE SET {updates}",
         [values[c] for c in columns],
     )
+    # a failure recorded for this path while its bytes could not be read is over now
+    con.execute("DELETE FROM documents WHERE source_path = ? AND sha256 IS NULL AND document_id <> ?",
+                [values["source_path"], info.document_id])
 
 
 def _delete_document_rows(con, document_id: str, tables: list[str]) -> None:
@@ -373,26 +419,105 @@ def _has_tables(con, document_id: str) -> bool:
                             [document_id]).fetchone()[0])
 
 
-def _supersede_older_versions(con, info: DocumentInfo) -> None:
+def _settle_versions(con, info: DocumentInfo, accept_new_version: bool) -> None:
+    """After ``info``'s rows were written as loaded: which version of its unit, year, kind and sort
+    is current. The version ingested last is the new one (re-ingesting older bytes does not bring
+    them back); pending versions take no part until they are accepted."""
     if info.unit_name is None or info.fiscal_year is None or info.doc_kind is None:
         return
-    versions = con.execute(
-        "SELECT document_id FROM documents "
-        "WHERE unit_name = ? AND fiscal_year = ? AND doc_kind = ? AND status IN (?, ?) "
+    versions_ = con.execute(
+        "SELECT document_id, status FROM documents "
+        "WHERE unit_name = ? AND fiscal_year = ? AND doc_kind = ? "
+        "AND (status IN (?, ?) OR document_id = ?) "
         f"AND {HAS_TABLES_SQL} = ? "
         # ties on ingested_at go to the document being loaded now
         "ORDER BY ingested_at DESC, (document_id = ?) DESC, document_id",
         [info.unit_name, info.fiscal_year, info.doc_kind, STATUS_LOADED, STATUS_SUPERSEDED,
-         _has_tables(con, info.document_id), info.document_id],
+         info.document_id, _has_tables(con, info.document_id), info.document_id],
     ).fetchall()
-    if not versions:
+    newest = versions_[0][0]
+    if newest != info.document_id:  # older bytes again: the newer version stays current
+        _set_status(con, info.document_id, STATUS_SUPERSEDED)
+        _move_rows(con, info.document_id, to_archive=True)
         return
-    newest, older = versions[0][0], [row[0] for row in versions[1:]]
-    con.execute("UPDATE documents SET status = ? WHERE document_id = ?", [STATUS_LOADED, newest])
-    for document_id in older:
-        con.execute("UPDATE documents SET status = ?, error = NULL WHERE document_id = ?",
-                    [STATUS_SUPERSEDED, document_id])
-        _move_rows(con, document_id, to_archive=True)  # kept for `forget` of the newer version
+    current = [d for d, status in versions_[1:] if status == STATUS_LOADED]
+    for previous in current:
+        refusal = _refusal(con, info.document_id, previous, accept_new_version)
+        if refusal is not None:
+            status, error = refusal
+            _set_status(con, info.document_id, status, error)
+            if status == STATUS_PENDING:
+                _move_rows(con, info.document_id, to_archive=True)
+            else:  # a failed document keeps no rows
+                _delete_document_rows(con, info.document_id, DOCUMENT_ROW_TABLES)
+            return
+    for previous in current:
+        _set_status(con, previous, STATUS_SUPERSEDED)
+        _move_rows(con, previous, to_archive=True)  # kept for `forget` of the newer version
+    # versions held back before this one arrived are overtaken by it
+    con.execute("UPDATE documents SET status = ?, error = NULL WHERE unit_name = ? AND fiscal_year = ? "
+                "AND doc_kind = ? AND status = ? AND ingested_at <= (SELECT ingested_at FROM documents d "
+                f"WHERE d.document_id = ?) AND document_id <> ? AND {HAS_TABLES_SQL} = ?",
+                [STATUS_SUPERSEDED, info.unit_name, info.fiscal_year, info.doc_kind, STATUS_PENDING,
+                 info.document_id, info.document_id, _has_tables(con, info.document_id)])
+
+
+def _refusal(con, document_id: str, current: str, accept_new_version: bool) -> tuple[str, str] | None:
+    """(status, error) when ``document_id`` may not replace ``current``; records the changes."""
+    damaged = _damaged_pages(con, document_id)
+    if damaged:
+        return STATUS_FAILED, (
+            f"the file is damaged ({damaged}), so it does not replace the intact current version "
+            f"{current}, which stays loaded; download it again, or ask the publisher for an intact copy")
+    changes = versions.record_changes(con, document_id, current)
+    reason = versions.hold_back_reason(changes)
+    _delete_held_back_finding(con, document_id)
+    if reason is None or accept_new_version:
+        return None
+    _insert_frame(con, "validation_results", _staged(pd.DataFrame([{
+        "document_id": document_id, "check_id": versions.HELD_BACK_CHECK, "severity": "error",
+        "passed": False, "expected": None, "actual": None,
+        "location": f"previous version {current}", "table_code": None, "page": None, "unit": None,
+        "category": "cross_document", "message": versions.held_back_message(changes),
+    }], columns=VALIDATION_COLUMNS), VALIDATION_COLUMNS, "validation_results"))
+    return STATUS_PENDING, reason
+
+
+def _damaged_pages(con, document_id: str) -> str | None:
+    row = con.execute("SELECT location FROM validation_results WHERE document_id = ? AND check_id = ? "
+                      "AND NOT passed LIMIT 1", [document_id, DAMAGE_CHECK]).fetchall()
+    return row[0][0] if row else None
+
+
+def _delete_held_back_finding(con, document_id: str) -> None:
+    con.execute("DELETE FROM validation_results WHERE document_id = ? AND check_id = ?",
+                [document_id, versions.HELD_BACK_CHECK])
+
+
+def _set_status(con, document_id: str, status: str, error: str | None = None) -> None:
+    con.execute("UPDATE documents SET status = ?, error = ? WHERE document_id = ?",
+                [status, error, document_id])
+
+
+def accept_version(con: duckdb.DuckDBPyConnection, document_id: str) -> str:
+    """Make a pending version current (the user confirmed it): its rows come back from the
+    archive and it supersedes the version it was held back against. Returns its status."""
+    with transaction(con):
+        row = con.execute("SELECT status FROM documents WHERE document_id = ?", [document_id]).fetchall()
+        if not row or row[0][0] != STATUS_PENDING:
+            return row[0][0] if row else STATUS_FAILED
+        _move_rows(con, document_id, to_archive=False)
+        _set_status(con, document_id, STATUS_LOADED)
+        _settle_versions(con, _info_of(con, document_id), accept_new_version=True)
+        return con.execute("SELECT status FROM documents WHERE document_id = ?",
+                           [document_id]).fetchone()[0]
+
+
+def _info_of(con, document_id: str) -> DocumentInfo:
+    row = con.execute("SELECT document_id, source_path, sha256, pages, unit_name, fiscal_year, doc_kind "
+                      "FROM documents WHERE document_id = ?", [document_id]).fetchone()
+    return DocumentInfo(document_id=row[0], source_path=row[1], sha256=row[2], pages=row[3],
+                        unit_name=row[4], fiscal_year=row[5], doc_kind=row[6])
 
 
 def _move_rows(con, document_id: str, *, to_archive: bool) -> int:
@@ -481,7 +606,8 @@ def _boolean(value, table: str, column: str) -> bool:
 
 # One Python type per column, so DuckDB's scan of object columns sees a uniform type.
 _CONVERTERS = {
-    "VARCHAR": lambda value, table, column: str(value),
+    "VARCHAR": lambda value, table, column: displayable(str(value)),
+    "BLOB": lambda value, table, column: bytes(value),
     "INTEGER": _integer,
     "BOOLEAN": _boolean,
     "DOUBLE": lambda value, table, column: float(value),
@@ -593,7 +719,8 @@ def forget_document(con: duckdb.DuckDBPyConnection, path_or_document_id: str) ->
     ensure_schema(con)
     key = str(path_or_document_id)
     ids = {row[0] for row in con.execute(
-        "SELECT document_id FROM documents WHERE document_id = ? OR source_path = ?", [key, key]).fetchall()}
+        "SELECT document_id FROM documents WHERE document_id = ? OR source_path = ?",
+        [displayable(key), displayable(key)]).fetchall()}
     if Path(key).is_file():
         from pipelines.ingest import file_sha256  # local: keeps this module free of PDF imports
         ids |= {row[0] for row in con.execute(

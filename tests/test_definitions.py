@@ -5,7 +5,7 @@ from assets.checks import FINDING_CATEGORIES
 from assets.definitions import defs
 
 TABLE_ASSETS = {"documents", "facts", "performance_indicators", "prose_amounts", "validation_results",
-                "dim_unit"}
+                "dim_unit", "version_changes"}
 EXPECTED_ASSETS = {"source_documents", "views"} | TABLE_ASSETS
 REVIEW_ASSETS = {"review_reports"}
 

@@ -87,3 +87,19 @@ def test_cli_without_terminal_prints_no_progress(tmp_path, two_files, capsys):
     assert "\r" not in output and "processing" not in output and "\x1b" not in output
     assert "Totals: 1 loaded, 1 failed" in output
     assert output.splitlines()[0].startswith(("failed ", "loaded "))  # per-document lines first
+
+
+def test_the_wait_for_a_locked_warehouse_on_a_terminal_and_off_it():
+    terminal, log = FakeTerminal(), io.StringIO()
+    line = progress.ProgressLine(terminal, log=log)
+    line.waiting("waiting for the warehouse budget.duckdb: locked by PID 42 (duckdb), 0 s of 120 s")
+    line.waiting("waiting for the warehouse budget.duckdb: locked by PID 42 (duckdb), 1 s of 120 s")
+    assert terminal.getvalue() == (
+        "\r\x1b[Kwaiting for the warehouse budget.duckdb: locked by PID 42 (duckdb), 0 s of 120 s"
+        "\r\x1b[Kwaiting for the warehouse budget.duckdb: locked by PID 42 (duckdb), 1 s of 120 s")
+    assert log.getvalue() == ""
+    plain, log = io.StringIO(), io.StringIO()
+    line = progress.ProgressLine(plain, log=log)
+    line.waiting("locked by PID 42, 0 s of 120 s")
+    line.waiting("locked by PID 42, 1 s of 120 s")  # within 10 s of the last line: not repeated
+    assert plain.getvalue() == "" and log.getvalue() == "locked by PID 42, 0 s of 120 s\n"

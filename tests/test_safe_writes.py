@@ -114,3 +114,44 @@ def test_publish_snapshot_is_a_readable_copy(tmp_path):
     with duckdb.connect(str(published), read_only=True) as copy:
         assert copy.execute("SELECT count(*) FROM documents").fetchall() == [(0,)]
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_the_wait_names_the_blocking_pid_and_the_time_so_far(tmp_path):
+    database = tmp_path / "budget.duckdb"
+    warehouse.connect(database).close()
+    child = hold_open(database, 3)
+    waits: list[str] = []
+    try:
+        warehouse.connect(database, timeout=30, log=lambda message: None, waiting=waits.append).close()
+    finally:
+        child.wait(10)
+    assert len(waits) >= 3
+    assert all(m.startswith(f"waiting for the warehouse budget.duckdb: locked by PID {child.pid} (python")
+               for m in waits)
+    assert waits[0].endswith("0 s of 30 s") and waits[-1].endswith(("2 s of 30 s", "3 s of 30 s"))
+
+
+CLI = "import sys; from assets.cli import run; sys.argv[0] = 'budget'; run()"
+
+
+def test_the_cli_says_the_warehouse_is_locked_in_a_sentence_not_a_traceback(tmp_path):
+    database = tmp_path / "budget.duckdb"
+    warehouse.connect(database).close()
+    child = hold_open(database, 30)
+    try:
+        done = subprocess.run([sys.executable, "-c", CLI, "ingest", str(ROOT / "data" / "samples"),
+                               "--db", str(database)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120, env={**os.environ, warehouse.LOCK_TIMEOUT_ENV: "2",
+                                                "TMPDIR": str(tmp_path)})
+    finally:
+        child.kill()
+        child.wait(10)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    # a wait line at once (not a terminal: one every 10 s), then the reason, and nothing else
+    assert lines[0].startswith(f"waiting for the warehouse budget.duckdb: locked by PID {child.pid} (")
+    assert lines[0].endswith("), 0 s of 2 s")
+    assert lines[-1].startswith(f"budget: the warehouse {database} is still locked by PID {child.pid} (")
+    assert "after waiting 2 s (limit 2 s)" in lines[-1] and warehouse.LOCK_TIMEOUT_ENV in lines[-1]
+    assert len(lines) == 2, done.stderr
+    assert "Traceback" not in done.stderr and "dagster" not in done.stderr.lower()

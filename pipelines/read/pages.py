@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pdfplumber
 
+from pipelines.damage import Damage
 from pipelines.model import DocumentError
 from pipelines.read.glyphs import repair_glyph_boxes
 from pipelines.read.grid import Grid, grid_from_table
@@ -96,21 +97,30 @@ def _read_upright(page, number: int) -> PageRead:
     return PageRead(number, lines, grids)
 
 
-def read_pages(path: str | Path, page_numbers: list[int] | None = None) -> tuple[int, list[PageRead]]:
-    """Parse each wanted page once with pdfplumber, closing pages as we go to keep memory flat."""
+def read_pages(path: str | Path, page_numbers: list[int] | None = None,
+               damage: Damage | None = None) -> tuple[int, list[PageRead]]:
+    """Parse each wanted page once with pdfplumber, closing pages as we go to keep memory flat.
+
+    A page that fails to parse, and pdfminer's warnings, go to ``damage`` (pipelines.damage) for
+    the caller to judge; without one, any damage fails the file here."""
+    own = damage is None
+    damage = Damage() if own else damage
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many types for broken files
         raise DocumentError(f"{Path(path).name} could not be opened as a PDF ({exc.__class__.__name__}: {exc}); "
                             "check that the file is complete or re-export it as PDF") from exc
-    with pdf:
+    with pdf, damage.capturing():
         count = len(pdf.pages)
         wanted = set(page_numbers) if page_numbers is not None else set(range(1, count + 1))
         reads = []
         for index, page in enumerate(pdf.pages, start=1):
             if index in wanted:
-                reads.append(read_page(page, index))
+                with damage.reading_page(index):
+                    reads.append(read_page(page, index))
             page.close()
+    if own:
+        damage.raise_if_damaged(Path(path).name)
     unreadable = [r.number for r in reads if _mostly_cid(r)]
     if unreadable:
         raise unicode_error(Path(path).name, unreadable, 'pdfplumber reads the glyphs as "(cid:NNN)"')
