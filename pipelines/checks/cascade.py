@@ -28,7 +28,8 @@ from pipelines.checks.findings import Finding
 from pipelines.checks.wording import money
 
 NOT_GROUPED = {"completeness", "extraction"}
-FAMILY_RANK = {"row_sum": 0, "hierarchy": 1, "balance": 1, "cross": 2, "performance": 3, "prose": 4, "prose_xdoc": 5}
+FAMILY_RANK = {"row_sum": 0, "hierarchy": 1, "balance": 1, "cross": 2, "performance": 3, "prose": 4, "prose_xdoc": 5,
+               "budget_xdoc": 5}
 SHOWN_OTHERS = 6
 
 

@@ -28,6 +28,7 @@ ZERO = Decimal(0)
 CATEGORY_BY_FAMILY = {"row_sum": "arithmetic", "hierarchy": "arithmetic", "balance": "arithmetic",
                       "cross": "cross_table",
                       "performance": "cross_table", "prose": "prose", "prose_xdoc": "cross_document",
+                      "budget_xdoc": "cross_document",
                       "extraction": "completeness", "completeness": "completeness"}
 
 

@@ -3,10 +3,14 @@
 The sample is the 2024 单位预算 of 烟台市社会保险服务中心, reproduced from the shared seed text:
 cover, 目录, 第一部分 prose, the 12 tables of 第二部分 (ruled cells, merged header cells,
 continuation pages), 第三部分 prose, five 项目支出绩效目标表 and 第四部分 名词解释.
+``final_2024.yaml`` describes the same unit's 2024 单位决算 the same way (the MoF family of nine
+final-accounts tables), a consistent pair with the budget; it is rendered at test time.
 
-Regenerate the committed sample (``data/samples/yantai-shebao-2024-unit-budget.pdf``) with::
+Regenerate the committed sample (``data/samples/yantai-shebao-2024-unit-budget.pdf``), or render
+the final account, with::
 
     .venv/bin/python -m pipelines.sample
+    .venv/bin/python -m pipelines.sample --final /tmp/yantai-shebao-2024-final.pdf
 
 Public API
 ----------
@@ -57,6 +61,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DESCRIPTION = HERE / "seed_2024.yaml"
+FINAL_DESCRIPTION = HERE / "final_2024.yaml"  # the same unit's 2024 单位决算 (rendered at test time)
 REPO_ROOT = HERE.parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "data" / "samples" / "yantai-shebao-2024-unit-budget.pdf"
 
