@@ -123,23 +123,22 @@ def _rule_findings(rule: dict, contexts: tuple[CheckContext, CheckContext], budg
 
 
 def _one_per_branch(findings: list[Finding], final_context: CheckContext) -> None:
-    """The same difference in a 项 and in the 款 / 类 / 合计 above it is one wrong budget amount carried
-    up the tree: reported at the deepest row, the others passed with a note (as pipelines.checks.cascade)."""
-    failed = [f for f in findings if not f.passed and f.row is not None]
-    for finding in sorted(failed, key=lambda f: -f.row.depth):
-        if finding.passed:
-            continue
+    """The same difference in a 项, in its other columns (合计 and 项目支出) and in the 款 / 类 / 合计
+    above it is one wrong budget amount carried through the table: reported at the deepest row, the
+    others passed with a note (as pipelines.checks.cascade does within a document)."""
+    failed = [f for f in findings if not f.passed and f.row is not None and f.row.row_no is not None]
+    for finding in sorted(failed, key=lambda f: (-f.row.depth, f.order)):
         tree = final_context.trees.get((finding.row.table_code, finding.row.segment))
-        if tree is None or finding.row.row_no is None:
+        if finding.passed or tree is None:
             continue
-        above = set(tree.ancestors(finding.row.row_no)) | set(tree.totals())
+        branch = {finding.row.row_no, *tree.ancestors(finding.row.row_no), *tree.totals()}
         for other in failed:
-            if (other is not finding and not other.passed and other.check_id == finding.check_id
-                    and other.difference_yuan == finding.difference_yuan
+            if (other is not finding and not other.passed and other.difference_yuan == finding.difference_yuan
                     and (other.row.table_code, other.row.segment) == (finding.row.table_code, finding.row.segment)
-                    and other.row.row_no in above):
+                    and other.row.row_no in branch):
                 other.passed = True
-                other.note = (f"{other.message}。这一差异与{finding.claim}同源，已在该处作为一项发现报告")
+                other.note = f"{other.message}。这一差异与{finding.claim}同源，已在该处作为一项发现报告"
+                finding.message += f"；同一差异还见于{other.claim}"
 
 
 def check_final_against_budget(final_facts: pd.DataFrame, budget_facts: pd.DataFrame, final_id: str,

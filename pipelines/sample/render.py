@@ -24,7 +24,7 @@ Public API
     one body cell, on the first page where the row is printed. ``row_key`` is the row's full
     subject code (类+款+项 carried down, e.g. ``"2080109"``; for the 经济分类 tables the first code
     pair, e.g. ``"30101"``) or any label cell's text (e.g. ``"合 计"``, ``"住房公积金"``); the
-    first matching row wins. ``column`` is a 0-based column index or a header text: a leaf
+    first matching row wins. An ``int`` row_key is the 0-based body row (a 三公 table's one row). ``column`` is a 0-based column index or a header text: a leaf
     header (``"小 计"``), or a path joined with ``/`` (``"2024年预算数/合计"``); spaces are
     ignored if there is no exact match, the first matching column wins.
     Example: ``("一般公共预算支出情况表", "2080109", "小 计", "1,728.90")``. Unknown tables, rows
@@ -579,9 +579,10 @@ class _Renderer:
         for ov in mine:
             _, key, column, new_text = ov
             ci = _column_index(leaves, paths, column)
-            key = str(key)
+            key = key if isinstance(key, int) else str(key)
             for idx, row in enumerate(all_rows):
-                if codes[idx] == key or any(str(row[i]).strip() == key.strip() for i in label_cols):
+                if (idx == key if isinstance(key, int)
+                        else codes[idx] == key or any(str(row[i]).strip() == key.strip() for i in label_cols)):
                     row[ci] = str(new_text)
                     break
             else:
