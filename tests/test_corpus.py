@@ -206,6 +206,10 @@ def test_corpus_document(validations, name):
     assert (doc.info.unit_name, doc.info.fiscal_year, doc.info.doc_kind) == (unit, year, kind)
     assert len(facts) == fact_count
     assert as_tuple(doc.info) == CORPUS_METADATA[name]  # as the ingestion sets it (test_metadata.py)
+    # a final account's tables are read as final accounts' tables, a budget's never
+    codes = {t.table_code for t in doc.tables if not t.table_code.startswith("unclassified")}
+    assert all(code.startswith("final_") == kind.endswith("决算") for code in codes), codes
+    assert set(facts.doc_kind) <= {kind}
     failed = validation[~validation.passed & (validation.category != "completeness")
                         & ~validation.check_id.isin(REVIEW_CHECKS)]
     assert set(zip(failed.check_id, failed.location, failed.severity)) == FINDINGS[name]
