@@ -9,8 +9,8 @@ and column by column: its totals are the sums of the rows printed above them
     balance.row_eq_its_breakdown         年初财政拨款结转和结余 = the fund rows printed under it
 
 A row that breaks down the row above it (the 年初财政拨款结转和结余 of each fund) is no summand of
-总计; a side whose layout is not the one described (a balance row above 本年收入合计, two 总计 rows)
-is not checked.
+总计, nor is a row printed under another (其中：…); a side whose layout is not the one described (a
+balance row above 本年收入合计, two 总计 rows) is not checked.
 """
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from pipelines.checks.findings import Finding
 from pipelines.checks.hierarchy import sum_finding
 from pipelines.checks.selection import labelled
 from pipelines.checks.tree import Tree, row_number
+
+SUB_ROW_ORDINAL = 5  # pipelines.tree: a 其中： row
 
 
 def _spec() -> dict:
@@ -34,9 +36,15 @@ def _one(rows: list, labels: list[str]):
     return found[0] if len(found) == 1 else None
 
 
+def _sub_row(tree: Tree, row) -> bool:
+    """A row printed under another (其中：…, or placed under a parent by the reader): no summand."""
+    ordinal = getattr(row, "ordinal", None)
+    return tree.parent.get(row_number(row)) is not None or (ordinal is not None and ordinal == SUB_ROW_ORDINAL)
+
+
 def _column(tree: Tree, cells: dict[int, object], context: CheckContext, spec: dict) -> list[Finding]:
     """The identities of one side's column (its cells by row number)."""
-    rows = _ordered(cells)
+    rows = [r for r in _ordered(cells) if not _sub_row(tree, r)]
     current, grand = _one(rows, spec["current_totals"]), _one(rows, spec["grand_totals"])
     findings: list[Finding] = []
     if current is not None:
