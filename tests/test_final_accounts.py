@@ -1,18 +1,22 @@
 """Final accounts (决算) on the generated pair (tests/fixtures/final_accounts.py): the clean 单位决算
 reads exactly and passes every check; each identity and each prose rule, given one planted
 inconsistency, is flagged once, at its page; the final account's 年初预算数 against the budget
-document of the same unit and year, through a temporary warehouse."""
+document of the same unit and year, and its 比上年 against last year's final account, through a
+temporary warehouse."""
 from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from conftest import SAMPLE_PDF, process
 from fixtures.final_accounts import FINAL_TITLES as T, load_pair, render_final
 from pipelines import budget_crosscheck, warehouse
 from pipelines.crosscheck import _frame
+from pipelines.model import FACT_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS, DocumentInfo, empty_frame
+from pipelines.review.prior_year import refresh_prior_year_findings
 
 FINAL_PAGES = {"final_summary": [5], "final_income": [6], "final_expenditure": [7], "final_fiscal_summary": [8, 9],
                "final_general_expenditure": [10], "final_general_basic": [11], "final_three_public": [12],
@@ -332,3 +336,32 @@ def test_only_the_budget_of_the_same_unit_year_and_scope_pairs(con, tmp_path):
         warehouse.forget_document(con, info.document_id)
     warehouse.load_document(con, budget[0].info, *budget[1:])
     assert budget_crosscheck.document_pairs(con) == [(final[0].info.document_id, budget[0].info.document_id)]
+
+
+# ---------------------------------------------------------------- 比上年: the prior year's final account
+def prior_final(document_id: str, outturn: str) -> tuple:
+    """A 2023 单位决算 of the same unit whose 三公 决算数 合计 is ``outturn``."""
+    unit = "烟台市社会保险服务中心"
+    info = DocumentInfo(document_id=document_id, source_path=f"{document_id}.pdf", sha256=document_id * 4,
+                        pages=18, unit_name=unit, fiscal_year=2023, doc_kind="单位决算", amount_unit="万元",
+                        unit_key="山东省烟台市社会保险服务中心")
+    facts = pd.DataFrame([{**{c: None for c in FACT_COLUMNS}, "document_id": document_id, "unit_name": unit,
+                           "doc_kind": "单位决算", "fiscal_year": 2023, "table_code": "final_three_public",
+                           "measure": "total", "amount": Decimal(outturn), "unit": "万元",
+                           "amount_yuan": Decimal(outturn) * 10000, "is_total": False, "page": 12, "row_no": 1}],
+                         columns=FACT_COLUMNS)
+    return info, facts, None, empty_frame(PROSE_COLUMNS), empty_frame(VALIDATION_COLUMNS)
+
+
+@pytest.mark.parametrize("outturn, agrees", [("3.30", True), ("3.50", False)])
+def test_the_prior_year_comparison_against_last_years_final_account(con, clean, outturn, agrees):
+    doc, facts, indicators, prose, validation = clean
+    warehouse.load_document(con, doc.info, facts, indicators, prose, validation)
+    warehouse.load_document(con, *prior_final("final-2023", outturn))
+    refresh_prior_year_findings(con)
+    rows = _frame(con, "SELECT * FROM validation_results WHERE document_id = ? AND starts_with(check_id, "
+                       "'prior_xdoc.')", [doc.info.document_id])
+    # 2024年度“三公”经费财政拨款支出决算为3.70万元，比2023年度增加0.40万元: 2023 was 3.30
+    assert list(zip(rows.check_id, rows.passed, rows.page)) == [("prior_xdoc.prose_prior_year", agrees, 16)]
+    if not agrees:
+        assert "2023年单位决算第12页所列3.50万元不符" in rows.message.iloc[0]
