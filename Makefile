@@ -1,9 +1,9 @@
-# make run | make test | make ui | make sample
+# make run | make test | make ui | make sample | make sample-final OUT=final.pdf
 VENV := .venv
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 DAGSTER_HOME_DIR := $(CURDIR)/.dagster_home
 
-.PHONY: run test ui sample setup fonts
+.PHONY: run test ui sample sample-final setup fonts
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,7 @@ ui: setup
 
 sample: setup
 	$(VENV)/bin/python -m pipelines.sample
+
+# the generated final account (决算) of the sample budget's unit: rendered on demand, never committed
+sample-final: setup
+	$(VENV)/bin/python -m pipelines.sample --final $(or $(OUT),/tmp/yantai-shebao-2024-final.pdf)

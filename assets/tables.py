@@ -119,6 +119,8 @@ def _materializations(batch: BatchResult, documents: pd.DataFrame, findings: pd.
                 "rows_in_warehouse": totals["validation_results"]}
     if batch.cross_document is not None:
         metadata["cross_document_checks"] = len(batch.cross_document)
+    if batch.budget_document is not None:
+        metadata["budget_document_checks"] = len(batch.budget_document)
     if batch.cross_document_error:
         metadata["cross_document_error"] = batch.cross_document_error
     yield dg.MaterializeResult(asset_key="validation_results", metadata=metadata)

@@ -19,6 +19,7 @@ from pipelines.read.cells import CODE_NAME_PATTERN, CODE_PATTERN, is_amount_cell
 from pipelines.vocabulary import column_meaning, compact, family_by_code, label_role
 
 LABEL_ROLES = ("code", "unit_code", "text", "project_name", "project_category", "year")
+BUDGET_STAGES = ("budget", "budget_adjusted")  # ColumnMeaning.final of a 决算 table's budget columns
 AMOUNT_SHARE = 0.6  # of a column's non-empty cells, for the cells to overrule the header
 _MONEY_WORDS = re.compile(r"支出|收入|经费|资金|预算|金额|合计|总计|拨款|费")
 _CODE_KINDS = (("econ_gov_code", re.compile(r"政府(预算)?(支出)?经济")),
@@ -84,6 +85,7 @@ def plan_columns(table: ExtractedTable) -> list[Column]:
     columns: list[Column] = []
     segment, group, previous_was_amount = 0, -1, False
     previous_code_parent: tuple[str, ...] | None = None
+    budget_columns = False  # a 预算数 / 调整预算数 column beside the outturn
     for i, path in enumerate(table.header_paths):
         role = _content_role(label_role(path), path, _cells(table, i))
         if sided and role in ("project_name", "project_category"):
@@ -92,6 +94,7 @@ def plan_columns(table: ExtractedTable) -> list[Column]:
             segment += 1
         meaning = column_meaning(path, final=bool(family and family.is_final)) if role is None else None
         measure = meaning.measure if meaning else None
+        budget_columns = budget_columns or bool(meaning and meaning.final in BUDGET_STAGES)
         if role is None and measure is None:
             measure = "unmapped" if path else "total"
         code_group = None
@@ -114,7 +117,8 @@ def plan_columns(table: ExtractedTable) -> list[Column]:
             previous_was_amount = False
         elif role is None:
             previous_was_amount = True
-    _outturn_alone_is_total(columns)
+    if not budget_columns:
+        _outturn_alone_is_total(columns)
     return columns
 
 
@@ -124,11 +128,11 @@ def _rank_in_segment(columns: list[Column], group: int, segment: int) -> int:
 
 
 def _outturn_alone_is_total(columns: list[Column]) -> None:
-    """决算数 beside a budget column is the outturn (actual); printed alone it is the total."""
-    if not any(c.measure and ("budget" in c.measure) for c in columns):
-        for column in columns:
-            if column.measure == "actual":
-                column.measure = "total"
+    """决算数 beside a budget column is the outturn (actual); printed alone it is the total (a fund
+    column such as 一般公共预算财政拨款 is no budget column)."""
+    for column in columns:
+        if column.measure == "actual":
+            column.measure = "total"
 
 
 def non_money_numbers(table: ExtractedTable) -> list[tuple[int, str]]:

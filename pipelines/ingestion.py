@@ -20,7 +20,7 @@ from functools import partial
 
 import duckdb
 
-from pipelines import crosscheck, versions, warehouse
+from pipelines import budget_crosscheck, crosscheck, versions, warehouse
 from pipelines.ingest import document_id_for
 from pipelines.inputs import UnreadableInput, displayable, find_inputs, path_document_id, read_sha256
 from pipelines.isolation import map_with_time_limit
@@ -136,6 +136,7 @@ class BatchResult:
     cross_document: object = None  # DataFrame of the prose_xdoc rows written, or None
     cross_document_error: str | None = None
     prior_year: object = None  # DataFrame of the prior_xdoc rows written (pipelines.review.prior_year), or None
+    budget_document: object = None  # DataFrame of the budget_xdoc rows written (pipelines.budget_crosscheck), or None
 
 
 def user_message(error: BaseException) -> str:
@@ -189,6 +190,8 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], se
         batch.cross_document = crosscheck.refresh_cross_document_findings(con)
         # and each document's prior-year figures against the prior year's document of the same unit
         batch.prior_year = prior_year.refresh_prior_year_findings(con)
+        # and each final account's printed budget against the budget document of its unit and year
+        batch.budget_document = budget_crosscheck.refresh_budget_document_findings(con)
     except Exception as error:  # noqa: BLE001 - the documents stay loaded; say so
         batch.cross_document_error = user_message(error)
         log(f"cross-document checks: {batch.cross_document_error}")

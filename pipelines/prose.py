@@ -96,7 +96,20 @@ def _passages(prose_pages: list[tuple[int, str]]):
         yield Passage(passage, pages[match.start():match.end()], subject)
 
 
+def is_final_account(doc_kind: str | None) -> bool:
+    return bool(doc_kind) and doc_kind.endswith("决算")
+
+
+def budget_topic(topic: str, clause: str) -> str:
+    """In a final account, the topic of an amount whose clause names the budget (年初预算为…)."""
+    spec = _rules()
+    if topic != "change_vs_prior_year" and any(w in compact(clause) for w in spec["final_budget_words"]):
+        return topic + spec["final_budget_suffix"]
+    return topic
+
+
 def prose_amounts(doc: ExtractedDocument) -> list[dict]:
+    final = is_final_account(doc.info.doc_kind)
     rows = []
     for passage in _passages(doc.prose_pages):
         for sentence_match in _SENTENCE.finditer(passage.text):
@@ -115,6 +128,8 @@ def prose_amounts(doc: ExtractedDocument) -> list[dict]:
                          or (classify(clause, passage.text, passage.subject) if head != clause else None))
                 if topic is None:
                     continue
+                if final:
+                    topic = budget_topic(topic, clause)
                 years = _YEAR.findall(clause)
                 year = int(years[-1]) if years else doc.info.fiscal_year
                 if "上年" in clause and topic != "change_vs_prior_year" and doc.info.fiscal_year:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.checks.balances import check_balances
 from pipelines.checks.cascade import resolve_cascades
 from pipelines.checks.completeness import completeness_findings, identity_findings, unmapped_column_findings
 from pipelines.checks.context import build_context
@@ -32,7 +33,7 @@ def check_facts(facts: pd.DataFrame, prose: pd.DataFrame | None = None, forms: l
     if facts.empty:
         return []
     context = build_context(doc, facts)
-    findings = check_rows(context) + check_hierarchy(context) + check_cross_tables(context)
+    findings = check_rows(context) + check_hierarchy(context) + check_balances(context) + check_cross_tables(context)
     findings += check_performance(list(forms), context, doc.info.amount_unit if doc is not None else None)
     if prose is not None and not prose.empty:
         findings += check_prose(prose, context)

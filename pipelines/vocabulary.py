@@ -288,8 +288,8 @@ def column_meaning(path: tuple[str, ...], final: bool = False) -> ColumnMeaning:
         parent = next((m for m in map(_plain_measure, reversed(keys[:-1])) if m not in (None, "total")), None)
         measure = parent or measure
     if stage in ("budget", "budget_adjusted") and measure is not None:
-        measure = {"total": "budget_initial"}.get(measure, measure) if stage == "budget" and measure == "total" \
-            else f"{measure}_{stage}"
+        # 合计 / 年初预算数 is the table's budget_initial, 合计 / 调整预算数 its budget_adjusted
+        measure = stage_measure if measure == "total" else f"{measure}_{stage}"
     return ColumnMeaning(measure, **meaning)
 
 

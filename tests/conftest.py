@@ -45,3 +45,11 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus/ is not present beside the checkout")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def final_pair(tmp_path_factory):
+    """(budget_pdf, final_pdf): the generated 2024 单位预算 and 单位决算 of one unit, a consistent pair
+    (tests/fixtures/final_accounts.py; load them with its load_pair)."""
+    from fixtures.final_accounts import render_pair
+    return render_pair(tmp_path_factory.mktemp("final-pair"))

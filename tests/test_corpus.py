@@ -92,6 +92,9 @@ FINDINGS = {
         ("hierarchy.类_eq_sum_of_children", "final_general_basic p.17 301 工资福利支出 [personnel]", "warning"),
         ("hierarchy.类_eq_sum_of_children", "final_general_basic p.17 302 商品和服务支出 [public_operating]", "warning"),
         ("row_sum.total_eq_sources", "final_income p.8 21401 公路水路运输", "warning"),
+        # 收入支出决算总表: 1,668.14 + 0.01 其他收入 / 年末结转和结余 printed as 1,668.14 (表注: 尾差)
+        ("balance.current_eq_sum_of_rows", "final_summary p.6 本年收入合计 [total]", "warning"),
+        ("balance.total_eq_current_plus_rows", "final_summary p.7 总计 [total]", "warning"),
     },
     "gd-gz-wjw-2026.pdf": {
         (THREE_PUBLIC_VEHICLE, "three_public p.23 公务用车运行维护费", "warning"),
@@ -157,6 +160,11 @@ FINDINGS = {
         ("hierarchy.total_eq_sum_of_classes", "final_income p.8 合计 [total]", "warning"),
         ("hierarchy.类_eq_sum_of_children", "final_general_basic p.16 301 工资福利支出 [total]", "warning"),
         ("hierarchy.类_eq_sum_of_children", "final_general_basic p.16 302 商品和服务支出 [total]", "warning"),
+        # the 总表 print 208 as 326.71 (so their classes add up to 2,940.05), the detail tables 326.72
+        ("cross.final_summary_class_eq_expenditure_table", "final_summary p.6 208 社会保障和就业支出", "warning"),
+        ("cross.final_fiscal_summary_class_eq_general", "final_fiscal_summary p.12 208 社会保障和就业支出", "warning"),
+        # p.21: 财政拨款收入支出总计0.3万元, where 财政拨款收入支出决算总表 prints 总计 2,961.68
+        ("prose.fiscal_income_expenditure_total", "prose p.21", "error"),
     },
     "sh-ptqzf-dept-2025.pdf": {
         (THREE_PUBLIC_RECEPTION, "three_public p.20 row 1", "warning"),
@@ -198,6 +206,10 @@ def test_corpus_document(validations, name):
     assert (doc.info.unit_name, doc.info.fiscal_year, doc.info.doc_kind) == (unit, year, kind)
     assert len(facts) == fact_count
     assert as_tuple(doc.info) == CORPUS_METADATA[name]  # as the ingestion sets it (test_metadata.py)
+    # a final account's tables are read as final accounts' tables, a budget's never
+    codes = {t.table_code for t in doc.tables if not t.table_code.startswith("unclassified")}
+    assert all(code.startswith("final_") == kind.endswith("决算") for code in codes), codes
+    assert set(facts.doc_kind) <= {kind}
     failed = validation[~validation.passed & (validation.category != "completeness")
                         & ~validation.check_id.isin(REVIEW_CHECKS)]
     assert set(zip(failed.check_id, failed.location, failed.severity)) == FINDINGS[name]

@@ -104,12 +104,15 @@ def test_landing_reads_budget_and_final_account_years(corpus_dir, name, year):
 
 
 # ---------------------------------------------------------------- kind and year, both ways
-BUDGET_PROSE = ("三、2025年部门预算情况说明\n本部门2025年度部门决算已公开，上年决算数为1,234.00万元。\n"
-                "2024年度部门决算显示，……\n")
+# A budget's prose names final accounts more often than budgets, a final account's names budgets more
+# often than final accounts: only the title decides (counting the phrases would get both wrong).
+BUDGET_PROSE = ("三、2025年部门预算情况说明\n本部门2024年度部门决算已公开，上年决算数为1,234.00万元。\n"
+                "2024年度部门决算显示，……与2023年度部门决算相比，2024年度部门决算支出减少。\n")
 
 
 def test_a_budget_mentioning_final_accounts_is_a_budget():
     pages = ["2025年\n烟台市教育局\n部门预算", BUDGET_PROSE]
+    assert read_metadata(["目 录"] + pages[1:]).doc_kind == "部门决算"  # without the title the phrases decide
     meta = read_metadata(pages)
     assert (meta.doc_kind, meta.fiscal_year, meta.unit_name) == ("部门预算", 2025, "烟台市教育局")
 
@@ -117,6 +120,7 @@ def test_a_budget_mentioning_final_accounts_is_a_budget():
 def test_a_final_account_mentioning_budgets_is_a_final_account():
     pages = ["上海市普陀区财政局\n2024年度部门决算",
              "2024年部门预算执行情况：年初预算数 100.00 万元，2025年部门预算已公开。\n2025年部门预算"]
+    assert read_metadata(["目 录"] + pages[1:]).doc_kind == "部门预算"  # without the title the phrases decide
     meta = read_metadata(pages)
     assert (meta.doc_kind, meta.fiscal_year, meta.unit_name) == ("部门决算", 2024, "上海市普陀区财政局")
 

@@ -16,8 +16,9 @@ that sums it. Failed findings whose differences are equal (in 元) are one defec
   children in every column the check reads: its difference is then its child's (a 项 whose
   基本支出 ≠ 人员 + 公用 makes its 款 and 类 rows differ by the same amount).
 
-Each defect is reported where it is: the failure whose checked number is compared by most of the
-others (the wrong cell), then the deepest row, then a row's own columns before sums of rows and
+Each defect is reported where it is, by an error-severity check where one fails (a defect that
+breaks an identity is never reported only by a warning rule such as 三公 against 30217): the failure
+whose checked number is compared by most of the others (the wrong cell), then the deepest row, then a row's own columns before sums of rows and
 comparisons between tables, then the first printed. Its message names the other checks the
 defect breaks; those stay in validation_results (one row per check and place) as passed, with
 a note saying which finding reports their difference.
@@ -28,7 +29,8 @@ from pipelines.checks.findings import Finding
 from pipelines.checks.wording import money
 
 NOT_GROUPED = {"completeness", "extraction"}
-FAMILY_RANK = {"row_sum": 0, "hierarchy": 1, "cross": 2, "performance": 3, "prose": 4, "prose_xdoc": 5}
+FAMILY_RANK = {"row_sum": 0, "hierarchy": 1, "balance": 1, "cross": 2, "performance": 3, "prose": 4, "prose_xdoc": 5,
+               "budget_xdoc": 5}
 SHOWN_OTHERS = 6
 
 
@@ -94,7 +96,7 @@ def _where_first(component: list[Finding]) -> Finding:
         explained = sum(1 for other in component
                         if f.anchor in other.cells and other.correction(f.anchor) == f.correction(f.anchor))
         depth = f.row.depth if f.row is not None else 0
-        return (f.category == "rounding", -depth, -explained, FAMILY_RANK.get(f.family, 9),
+        return (f.category == "rounding", f.severity != "error", -depth, -explained, FAMILY_RANK.get(f.family, 9),
                 f.page or 0, f.order)
     return min(component, key=rank)
 

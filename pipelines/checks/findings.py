@@ -25,8 +25,10 @@ from pipelines.model import UNIT_TO_YUAN, VALIDATION_COLUMNS, empty_frame
 ZERO = Decimal(0)
 
 # the category a check belongs to, by the family (prefix) of its check_id
-CATEGORY_BY_FAMILY = {"row_sum": "arithmetic", "hierarchy": "arithmetic", "cross": "cross_table",
+CATEGORY_BY_FAMILY = {"row_sum": "arithmetic", "hierarchy": "arithmetic", "balance": "arithmetic",
+                      "cross": "cross_table",
                       "performance": "cross_table", "prose": "prose", "prose_xdoc": "cross_document",
+                      "budget_xdoc": "cross_document",
                       "extraction": "completeness", "completeness": "completeness"}
 
 

@@ -58,16 +58,17 @@ def _top_level_summands(tree: Tree, label_table: bool) -> list[int] | None:
     return top
 
 
-def _sum_finding(check_id: str, tree: Tree, parent, parts: list, what: str, context: CheckContext) -> Finding:
+def sum_finding(check_id: str, tree: Tree, parent, parts: list, what: str, context: CheckContext) -> Finding:
+    """``parent`` = the sum of ``parts``; ``what`` names the parts (其明细, 其各一级行)."""
     expected = sum((p.amount for p in parts), ZERO)
     actual = parent.amount
     gap = money(abs(actual - expected), parent.unit)
     return Finding(
         check_id, expected, actual, f"{location(parent)} [{parent.measure}]",
-        message=f"{cell(parent, context.titles)}，但其{what}{listing(parts)} = {money(expected, parent.unit)}，"
+        message=f"{cell(parent, context.titles)}，但{what}{listing(parts)} = {money(expected, parent.unit)}，"
                 f"相差{gap}",
-        summary=f"{cell(parent, context.titles)}，等于其{what}（{len(parts)}项）之和",
-        claim=f"{place(parent, context.titles)}{measure_name(parent.measure)} = 其{what}之和",
+        summary=f"{cell(parent, context.titles)}，等于{what}（{len(parts)}项）之和",
+        claim=f"{place(parent, context.titles)}{measure_name(parent.measure)} = {what}之和",
         table_code=tree.table_code, page=int(parent.page), unit=parent.unit,
         rounding=context.rounding([parent] + parts, parent.unit),
         rounding_note=context.rounding_note(tree.table_code),
@@ -95,13 +96,13 @@ def check_tree(tree: Tree, context: CheckContext, label_table: bool) -> list[Fin
             _, code = primary_code(parent)
             level = LEVEL_BY_CODE_LENGTH.get(len(code)) if code else None
             check_id = f"hierarchy.{level}_eq_sum_of_children" if level else "hierarchy.row_eq_sum_of_children"
-            findings.append(_sum_finding(check_id, tree, parent, parts, "明细", context))
+            findings.append(sum_finding(check_id, tree, parent, parts, "其明细", context))
         total = cells.get(totals[0]) if top else None
         parts = [cells[n] for n in top or [] if n in cells]
         if total is not None and parts:
             coded = primary_code(tree.rows[top[0]])[0] is not None
             check_id = "hierarchy.total_eq_sum_of_classes" if coded else "hierarchy.total_eq_sum_of_rows"
-            findings.append(_sum_finding(check_id, tree, total, parts, "各一级行", context))
+            findings.append(sum_finding(check_id, tree, total, parts, "其各一级行", context))
     return findings
 
 

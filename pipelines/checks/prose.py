@@ -59,14 +59,16 @@ def check_prose(prose: pd.DataFrame, context: CheckContext, *, check_prefix: str
             place = f"tables document {tables_document_id} {location(target.first)} (prose p.{row.page})"
         else:
             place = f"prose p.{row.page}"
-        said = f"第{row.page}页正文称{topic_name(row.topic)}{as_stated(stated, unit)}（{quoted(text(row.sentence))}）"
+        final = target.first.table_code.startswith("final_")
+        said = (f"第{row.page}页正文称{topic_name(row.topic, final)}{as_stated(stated, unit)}"
+                f"（{quoted(text(row.sentence))}）")
         exact = half_unit_of(stated)
         statement = ("prose", int(row.page), row.topic, stated)
         findings.append(Finding(
             f"{check_prefix}.{row.topic}", table_value, stated, place,
             message=f"{said}，但{where}，相差{money(abs(stated - table_value), unit)}",
             summary=f"{said}，与{where}一致",
-            claim=f"第{row.page}页正文所述{topic_name(row.topic)}",
+            claim=f"第{row.page}页正文所述{topic_name(row.topic, final)}",
             page=int(row.page), unit=unit, exact=exact,
             rounding=exact + context.rounding(target.facts, unit),
             cells=frozenset({statement} | {cell_key(f) for f in target.facts}), actual_cells=frozenset({statement}),

@@ -5,7 +5,10 @@
 
 An identity applies to a table that prints the total column and at least one part column; a part
 cell left empty counts as zero. A table with a column no measure rule names is not checked here:
-that column may be one of the parts.
+that column may be one of the parts. ``minus`` parts are deducted (年末结转和结余 = 年初结转和结余 +
+本年收入 − 本年支出). In a final account the budget columns printed beside the outturn (预算数 /
+决算数) obey the same identities: each identity also applies, as ``<id>_<stage>``, to the measures the
+``stages`` of vocab/identities.yaml rename it to (合计 → budget_initial, 基本支出 → basic_budget).
 """
 from __future__ import annotations
 
@@ -21,7 +24,20 @@ UNNAMED = "unmapped"
 
 
 def row_identities() -> list[dict]:
-    return rules("identities.yaml")["row_identities"]
+    """Every identity, then its budget-column variants (one per stage)."""
+    spec = rules("identities.yaml")
+    identities = spec["row_identities"]
+    return identities + [staged(identity, stage) for stage in spec.get("stages", []) for identity in identities]
+
+
+def staged(identity: dict, stage: dict) -> dict:
+    """The identity between a stage's columns: 合计 is the stage's total, any other measure gets its suffix."""
+    def rename(measure: str) -> str:
+        return stage["total"] if measure == "total" else f"{measure}{stage['suffix']}"
+
+    renamed = {key: [rename(m) for m in identity.get(key, [])]
+               for key in ("parts", "minus", "requires_any", "requires_all", "unless_any")}
+    return {**identity, **renamed, "id": f"{identity['id']}{stage['suffix']}", "total": rename(identity["total"])}
 
 
 def _printed_rows(facts) -> tuple[dict, dict]:
@@ -42,35 +58,49 @@ def _printed_rows(facts) -> tuple[dict, dict]:
 
 
 def _applies(identity: dict, measures: set) -> bool:
-    return (identity["total"] in measures and bool(measures & set(identity["requires_any"]))
+    return (identity["total"] in measures
+            and (not identity.get("requires_any") or bool(measures & set(identity["requires_any"])))
+            and set(identity.get("requires_all", [])) <= measures
             and not measures & set(identity.get("unless_any", [])))
 
 
-def _finding(identity: dict, cells: dict, parts: list[str], context: CheckContext) -> Finding | None:
+def _terms(parts: list[str], minus: list[str], cells: dict, unit) -> str:
+    """基本支出1,782.90 + 项目支出526.00 − 本年支出…, an empty cell shown as （空）"""
+    def term(measure: str) -> str:
+        return f"{measure_name(measure)}{number(cells[measure].amount, unit) if measure in cells else '（空）'}"
+    text = " + ".join(term(p) for p in parts)
+    return text + "".join(f" − {term(m)}" for m in minus)
+
+
+def _finding(identity: dict, cells: dict, parts: list[str], minus: list[str],
+             context: CheckContext) -> Finding | None:
     total = cells.get(identity["total"])
     printed_parts = [cells[p] for p in parts if p in cells]
-    if total is None and not printed_parts:
+    printed_minus = [cells[m] for m in minus if m in cells]
+    if total is None and not printed_parts and not printed_minus:
         return None
-    first = total or printed_parts[0]
+    first = total or (printed_parts + printed_minus)[0]
     unit = first.unit
-    expected = sum((f.amount for f in printed_parts), ZERO)
+    expected = sum((f.amount for f in printed_parts), ZERO) - sum((f.amount for f in printed_minus), ZERO)
     actual = total.amount if total is not None else ZERO
     where = place(first, context.titles)
     total_name = measure_name(identity["total"])
-    terms = " + ".join(f"{measure_name(p)}{number(cells[p].amount, unit) if p in cells else '（空）'}"
-                       for p in parts)
-    printed = [f for f in [total] + printed_parts if f is not None]
+    terms = _terms(parts, minus, cells, unit)
+    named = " + ".join(measure_name(p) for p in parts) + "".join(f" − {measure_name(m)}" for m in minus)
+    printed = [f for f in [total] + printed_parts + printed_minus if f is not None]
     anchor = total if total is not None else first
     return Finding(
         identity["id"], expected, actual, location(first),
         message=f"{where}{total_name}{money(actual, unit)}，但{terms} = {money(expected, unit)}，"
                 f"相差{money(abs(actual - expected), unit)}",
-        summary=f"{where}{total_name}{money(actual, unit)}，等于{'、'.join(measure_name(p) for p in parts)}之和",
-        claim=f"{where}{total_name} = {' + '.join(measure_name(p) for p in parts)}",
+        summary=f"{where}{total_name}{money(actual, unit)}，等于"
+                + (named if minus else f"{'、'.join(measure_name(p) for p in parts)}之和"),
+        claim=f"{where}{total_name} = {named}",
         table_code=first.table_code, page=int(anchor.page), unit=unit,
         rounding=context.rounding(printed, unit), rounding_note=context.rounding_note(first.table_code),
         cells=frozenset(cell_key(f) for f in printed),
-        actual_cells=frozenset({cell_key(total)}) if total is not None else frozenset(),
+        # a deducted part moves the identity as the total does
+        actual_cells=frozenset({cell_key(f) for f in [total] + printed_minus if f is not None}),
         anchor=cell_key(anchor), anchor_yuan=anchor.amount_yuan,
         row=context.row_ref(first),
         order=int(getattr(anchor, "Index", 0) or 0),
@@ -88,6 +118,7 @@ def check_rows(context: CheckContext) -> list[Finding]:
             if not _applies(identity, measures):
                 continue
             parts = [p for p in identity["parts"] if p in measures]
-            if (finding := _finding(identity, cells, parts, context)) is not None:
+            minus = [m for m in identity.get("minus", []) if m in measures]
+            if (finding := _finding(identity, cells, parts, minus, context)) is not None:
                 findings.append(finding)
     return findings

@@ -4,8 +4,8 @@ targets in vocab/prose.yaml.
     select(context, spec, year)      -> Selected | None   one amount: a total row, one row, or a sum
     select_rows(context, spec, year) -> [fact]            every coded row (rows: each)
 
-``spec`` is one side of a rule: {table, measure (or a list of alternatives), side, rows, exclude,
-requires}; see vocab/cross_tables.yaml for the meaning of each key. ``context`` holds the
+``spec`` is one side of a rule: {table, measure (or a list of alternatives, or ``any``), side, rows,
+exclude, requires}; see vocab/cross_tables.yaml for the meaning of each key. ``context`` holds the
 document's facts by table and its tables' printed trees (pipelines.checks.context).
 """
 from __future__ import annotations
@@ -16,8 +16,10 @@ from decimal import Decimal
 from pipelines.checks.context import CheckContext, rules
 from pipelines.checks.tree import CODE_KINDS, row_number, segment_of
 from pipelines.checks.wording import cell, first_code, measure_name, money, number, table_place, text
+from pipelines.vocabulary import compact
 
 ZERO = Decimal(0)
+ANY_MEASURE = "any"
 
 
 @dataclass
@@ -49,11 +51,14 @@ def _measures(spec: dict) -> list[str]:
 
 
 def _candidates(context: CheckContext, spec: dict, year: int | None) -> list:
-    """The table's cells of the first measure it prints, on the side and in the year asked for."""
+    """The table's cells of the first measure it prints (every cell for ``measure: any``), on the
+    side and in the year asked for."""
     rows = [f for f in context.by_table.get(spec["table"], [])
             if spec.get("side") is None or text(getattr(f, "side", None)) == spec["side"]]
     if year is not None:
         rows = [f for f in rows if f.fiscal_year == year]  # the 三公 table prints the prior year too
+    if spec.get("measure") == ANY_MEASURE:
+        return rows  # labelled rows whose amounts sit in different columns (人员经费合计 / 公用经费合计)
     for measure in _measures(spec):
         cells = [f for f in rows if f.measure == measure]
         if cells:
@@ -84,6 +89,12 @@ def _matches(fact, wanted: dict) -> bool:
     return True
 
 
+def labelled(fact, labels: list[str]) -> bool:
+    """The row's printed label begins with one of ``labels`` (本年收入合计, 人员经费合计 …)."""
+    label = compact(text(getattr(fact, "item", None)))
+    return bool(label) and label.startswith(tuple(compact(word) for word in labels))
+
+
 def _top_level(context: CheckContext, fact) -> bool:
     tree = context.trees.get((fact.table_code, segment_of(fact)))
     return tree is not None and tree.parent.get(row_number(fact)) is None
@@ -99,6 +110,10 @@ def select(context: CheckContext, spec: dict, year: int | None = None) -> Select
         return Selected([total]) if total is not None else None
     if rows == "top_level":
         chosen = [f for f in cells if not bool(f.is_total) and _top_level(context, f)]
+    elif isinstance(rows, dict) and "labels" in rows:  # the rows of those labels, total rows included
+        chosen = [f for f in cells if labelled(f, rows["labels"])]
+        if len(chosen) == 1:
+            return Selected(chosen)
     else:  # {code column: code}: every row of that code
         chosen = [f for f in cells if not bool(f.is_total) and _matches(f, rows)]
     for column in spec.get("requires", []):
@@ -120,8 +135,12 @@ def describe(selected: Selected, context: CheckContext) -> str:
     if not selected.summed:
         return cell(selected.first, context.titles)
     first = selected.first
+    where = table_place(first.table_code, first.page, context.titles)
+    if not any(first_code(f) for f in selected.facts):  # labelled rows: 人员经费合计2,152.26 + 公用经费合计184.65
+        terms = " + ".join(f"{text(f.item)}{number(f.amount, f.unit)}" for f in selected.facts)
+        return f"{where}{terms} = {money(selected.amount, selected.unit)}"
     codes = "、".join(dict.fromkeys(first_code(f) for f in selected.facts))
     terms = " + ".join(number(f.amount, f.unit) for f in selected.facts)
     shown = f"（{terms}）" if len(selected.facts) > 1 else ""
-    return (f"{table_place(first.table_code, first.page, context.titles)}{codes}各行{measure_name(first.measure)}"
+    return (f"{where}{codes}各行{measure_name(first.measure)}"
             f"之和{money(selected.amount, selected.unit)}{shown}")

@@ -66,8 +66,15 @@ def measure_name(measure: str) -> str:
     return measure
 
 
-def topic_name(topic: str) -> str:
-    return _names()["topics"].get(topic, topic)
+def topic_name(topic: str, final: bool = False) -> str:
+    """What a prose topic is called; ``final``: in a final account's words (收入总计, not 收入预算总额)."""
+    names = {**_names()["topics"], **(_names()["final_topics"] if final else {})}
+    if topic in names:
+        return names[topic]
+    for suffix, word in _names().get("topic_suffixes", {}).items():
+        if topic.endswith(suffix) and topic[:-len(suffix)] in names:
+            return names[topic[:-len(suffix)]] + word
+    return topic
 
 
 def side_name(side) -> str:

@@ -1,12 +1,20 @@
-"""Regenerate the committed sample PDF: ``.venv/bin/python -m pipelines.sample [out.pdf]``."""
+"""Regenerate the committed sample PDF, or render the generated final account:
+
+    .venv/bin/python -m pipelines.sample [out.pdf]
+    .venv/bin/python -m pipelines.sample --final out.pdf      (final_2024.yaml: the same unit's 决算)
+"""
 import sys
 
-from .render import DEFAULT_OUTPUT, render_sample
+from .render import DEFAULT_OUTPUT, FINAL_DESCRIPTION, load_description, render_sample
 
 
 def main(argv: list[str]) -> None:
-    out = argv[0] if argv else DEFAULT_OUTPUT
-    info = render_sample(out)
+    if argv[:1] == ["--final"]:
+        if len(argv) < 2:
+            sys.exit("usage: python -m pipelines.sample --final out.pdf (the final account is not committed)")
+        info = render_sample(argv[1], load_description(FINAL_DESCRIPTION))
+    else:
+        info = render_sample(argv[0] if argv else DEFAULT_OUTPUT)
     print(info.path)
 
 

@@ -3,10 +3,14 @@
 The sample is the 2024 单位预算 of 烟台市社会保险服务中心, reproduced from the shared seed text:
 cover, 目录, 第一部分 prose, the 12 tables of 第二部分 (ruled cells, merged header cells,
 continuation pages), 第三部分 prose, five 项目支出绩效目标表 and 第四部分 名词解释.
+``final_2024.yaml`` describes the same unit's 2024 单位决算 the same way (the MoF family of nine
+final-accounts tables), a consistent pair with the budget; it is rendered at test time.
 
-Regenerate the committed sample (``data/samples/yantai-shebao-2024-unit-budget.pdf``) with::
+Regenerate the committed sample (``data/samples/yantai-shebao-2024-unit-budget.pdf``), or render
+the final account, with::
 
     .venv/bin/python -m pipelines.sample
+    .venv/bin/python -m pipelines.sample --final /tmp/yantai-shebao-2024-final.pdf
 
 Public API
 ----------
@@ -20,7 +24,7 @@ Public API
     one body cell, on the first page where the row is printed. ``row_key`` is the row's full
     subject code (类+款+项 carried down, e.g. ``"2080109"``; for the 经济分类 tables the first code
     pair, e.g. ``"30101"``) or any label cell's text (e.g. ``"合 计"``, ``"住房公积金"``); the
-    first matching row wins. ``column`` is a 0-based column index or a header text: a leaf
+    first matching row wins. An ``int`` row_key is the 0-based body row (a 三公 table's one row). ``column`` is a 0-based column index or a header text: a leaf
     header (``"小 计"``), or a path joined with ``/`` (``"2024年预算数/合计"``); spaces are
     ignored if there is no exact match, the first matching column wins.
     Example: ``("一般公共预算支出情况表", "2080109", "小 计", "1,728.90")``. Unknown tables, rows
@@ -57,6 +61,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DESCRIPTION = HERE / "seed_2024.yaml"
+FINAL_DESCRIPTION = HERE / "final_2024.yaml"  # the same unit's 2024 单位决算 (rendered at test time)
 REPO_ROOT = HERE.parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "data" / "samples" / "yantai-shebao-2024-unit-budget.pdf"
 
@@ -574,9 +579,10 @@ class _Renderer:
         for ov in mine:
             _, key, column, new_text = ov
             ci = _column_index(leaves, paths, column)
-            key = str(key)
+            key = key if isinstance(key, int) else str(key)
             for idx, row in enumerate(all_rows):
-                if codes[idx] == key or any(str(row[i]).strip() == key.strip() for i in label_cols):
+                if (idx == key if isinstance(key, int)
+                        else codes[idx] == key or any(str(row[i]).strip() == key.strip() for i in label_cols)):
                     row[ci] = str(new_text)
                     break
             else:
