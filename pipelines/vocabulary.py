@@ -66,6 +66,7 @@ class TableFamily:
     row_measures: bool = False
     project_rows: bool = False  # its leaf rows are projects (project_name = the row's label)
     first_headers: tuple[re.Pattern, ...] = ()  # an untitled table whose first header matches
+    headers: tuple[re.Pattern, ...] = ()  # an untitled table with a column header that matches
 
     @property
     def is_final(self) -> bool:
@@ -77,7 +78,8 @@ def table_families() -> tuple[TableFamily, ...]:
     return tuple(
         TableFamily(entry["code"], bool(entry.get("sided")), tuple(re.compile(p) for p in entry["titles"]),
                     tuple(re.compile(p) for p in entry.get("headings", [])), bool(entry.get("row_measures")),
-                    bool(entry.get("project_rows")), tuple(re.compile(p) for p in entry.get("first_headers", [])))
+                    bool(entry.get("project_rows")), tuple(re.compile(p) for p in entry.get("first_headers", [])),
+                    tuple(re.compile(p) for p in entry.get("headers", [])))
         for entry in _load("tables.yaml")["tables"]
     )
 
@@ -159,10 +161,14 @@ def family_for_heading(text: str) -> TableFamily | None:
     return next((f for f in table_families() if any(p.search(line) for p in f.headings)), None)
 
 
-def family_for_first_header(header: str) -> TableFamily | None:
-    """An untitled table named by its first column's header (年度: a chart's data)."""
-    key = compact(header)
-    return next((f for f in table_families() if any(p.search(key) for p in f.first_headers)), None)
+def family_for_headers(headers: list[str]) -> TableFamily | None:
+    """An untitled table named by its column headers: its first one (年度: a chart's data) or any
+    one that only that family prints (自评分数: the projects' self-evaluation scores)."""
+    keys = [compact(h) for h in headers if compact(h)]
+    first = keys[0] if keys else ""
+    return next((f for f in table_families()
+                 if any(p.search(first) for p in f.first_headers)
+                 or any(p.search(key) for p in f.headers for key in keys)), None)
 
 
 def is_title_candidate(line: str) -> bool:

@@ -228,6 +228,16 @@ def test_corpus_document(validations, name):
     assert printed <= {t.table_code for t in doc.tables}
 
 
+def test_an_untitled_score_table_is_named_by_its_header_and_yields_no_money(validations):
+    """佛山 轨道交通局 决算 p.29 prints its projects' self-evaluation scores (项目名称 / 自评分数, 96.53 …)
+    without a title: named by the 自评分数 header, read, and never loaded as amounts."""
+    doc, facts, *_ = validations("gd-fs-gdjt-final-2019.pdf")
+    (scores,) = [t for t in doc.tables if t.pages == [29]]
+    assert scores.table_code == "final_project_self_evaluation"
+    assert [row[0].text for row in scores.rows][:2] == ["质量抽检和试验检测管理", "2019年度聘请专家人员经费"]
+    assert not (facts.page == 29).any()
+
+
 def documented_errors() -> set[tuple[str, str, str]]:
     """(document, check_id, location) rows of the errors table in docs/source-defects.md."""
     text = SOURCE_DEFECTS.read_text(encoding="utf-8")

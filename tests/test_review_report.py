@@ -158,6 +158,10 @@ def test_the_report_in_chromium(report, expected, tmp_path):
             deadline = time.monotonic() + 30
             shown = []
             while time.monotonic() < deadline:
+                # the page may still be parsing (its thumbnails are inline): only a complete one counts
+                if tools.js("document.readyState") != "complete":
+                    time.sleep(0.3)
+                    continue
                 shown = tools.js(FINDINGS_JS) or []
                 if shown and all(item["image"] for item in shown):
                     break

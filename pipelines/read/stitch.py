@@ -23,7 +23,7 @@ from pipelines.read.forms import FormReader
 from pipelines.read.grid import Grid, align_columns
 from pipelines.read.pages import PageRead
 from pipelines.read.pieces import Piece, header_paths, split_grid, with_wrapped_titles
-from pipelines.vocabulary import compact, family_for_first_header, label_role, parse_title
+from pipelines.vocabulary import compact, family_for_headers, label_role, parse_title
 
 UNCLASSIFIED = "unclassified"
 _NOTE = re.compile(r"注[:：]|（注|^备注")
@@ -161,8 +161,7 @@ def _same_header(table: ExtractedTable, piece: Piece) -> bool:
 def start_table(piece: Piece, tables: list[ExtractedTable]) -> ExtractedTable:
     grid = piece.grid
     paths = repairs.mend_spilled_headers(header_paths(grid, piece.header_rows))
-    first_header = next((p[-1] for p in paths if p), "")
-    family = piece.family or (family_for_first_header(first_header) if piece.title is None else None)
+    family = piece.family or (family_for_headers([p[-1] for p in paths if p]) if piece.title is None else None)
     code = family.code if family is not None else _unclassified_code(tables)
     headed, groups = logical_columns(grid, paths, piece.body_rows)
     title = piece.title.printed if piece.title is not None else (
