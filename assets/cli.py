@@ -15,8 +15,6 @@ from datetime import date
 from collections import Counter
 from pathlib import Path
 
-import dagster as dg
-
 from assets import analyst_cli
 from pipelines.inputs import displayable
 from pipelines.settings import DATABASE_PATH_ENV
@@ -83,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def ingest(paths: list[str], database: Path, verbose: bool = False, *,
            accept_new_version: bool = False) -> int:
-    # Imported here so `budget --help` stays fast.
+    # Imported here so `budget --help`, `sql`, `schema` and `export` start without Dagster.
+    import dagster as dg
+
     from assets import progress
     from assets.definitions import all_assets
     from assets.resources import WAREHOUSE_RESOURCE_KEY, warehouse_resource

@@ -346,12 +346,23 @@ EXECUTION_SCOPES = (
 )
 # the outturn column of a final-accounts table, best first
 OUTTURN_MEASURES = ("actual", "current_expenditure", "total")
+# an economic row's amount where the table prints no 合计 column: its 人员经费 and 公用经费 columns
+# (a 决算's 基本支出决算表 prints each 经济分类 row in one of them; the budget's prints both and 合计)
+_BASIC_PARTS = ("personnel", "public_operating")
 
 _ROW_KEY = _CODES + ("table_total",)
 
 
+def _row_amount(preferred: tuple[str, ...], alias: str = "") -> str:
+    """The first printed of ``preferred``, else the basic-expenditure total, else its two parts."""
+    parts = " + ".join(f"coalesce({alias}{m}, 0)" for m in _BASIC_PARTS)
+    any_part = " OR ".join(f"{alias}{m} IS NOT NULL" for m in _BASIC_PARTS)
+    return (f"coalesce({', '.join(alias + m for m in preferred)}, {alias}basic, "
+            f"CASE WHEN {any_part} THEN {parts} END)")
+
+
 def _execution_rows(document: str, table: str, measures: tuple[str, ...]) -> str:
-    amounts = ", ".join(f"{measure_amount(m)} AS {m}" for m in measures)
+    amounts = ", ".join(f"{measure_amount(m)} AS {m}" for m in measures + ("basic",) + _BASIC_PARTS)
     return f"""
     SELECT p.budget_document_id, p.final_document_id, s.scope,
            {', '.join(f'f.{k}' for k in _CODES)},
@@ -365,6 +376,20 @@ def _execution_rows(document: str, table: str, measures: tuple[str, ...]) -> str
     GROUP BY ALL"""
 
 
+def _collapsed(rows: str, amounts: tuple[str, ...]) -> str:
+    """``rows`` with econ_gov_code dropped (its amounts summed) in a pair's scope where only one of
+    the two documents prints 政府经济分类 codes: a consolidated budget prints 301 under 501 and 505,
+    its final account prints 301 once; the two are compared at the code both print."""
+    keep = [k for k in _CODES if k != "econ_gov_code"]
+    return f"""
+    SELECT x.budget_document_id, x.final_document_id, x.scope, {', '.join(f'x.{k}' for k in keep)},
+           CASE WHEN g.both_coded THEN x.econ_gov_code END AS econ_gov_code, x.table_total,
+           arg_min(x.item, x.row_no) AS item, min(x.row_no) AS row_no,
+           {', '.join(f'{money(f"sum(x.{a})")} AS {a}' for a in amounts)}
+    FROM {rows} x JOIN gov_coded g USING (budget_document_id, final_document_id, scope)
+    GROUP BY ALL"""
+
+
 BUDGET_EXECUTION = View(
     "budget_execution",
     "Budget against outturn, per functional and economic code, for a unit whose budget and final "
@@ -373,7 +398,9 @@ BUDGET_EXECUTION = View(
     "(all_funds), 一般公共预算支出 with its 决算表 (general_budget), 一般公共预算基本支出 by "
     "economic code (general_budget_basic), 政府性基金 (gov_fund) and 国有资本经营 (state_capital). "
     "A scope appears where both documents print its table; a code printed by only one of them "
-    "still has its row.",
+    "still has its row. Where only one of the two prints 政府经济分类 codes beside the 部门经济分类 "
+    "(a consolidated budget's 301 under 501 and 505), that one's rows are summed per 部门经济分类 "
+    "code and econ_gov_code is NULL.",
     _columns(
         ("unit_key", "VARCHAR", "documents.unit_key (the printed unit_name where none is derived yet)."),
         ("unit_name", "VARCHAR", "The unit name the final accounts print."),
@@ -383,12 +410,15 @@ BUDGET_EXECUTION = View(
         ("econ_dept_code", "VARCHAR", "部门预算支出经济分类 code, or NULL."),
         ("econ_gov_code", "VARCHAR", "政府预算支出经济分类 code, or NULL."),
         ("is_total", "BOOLEAN", "The table's 合计 row (no code)."),
-        ("item", "VARCHAR", "The row's label as printed (the final accounts', else the budget's)."),
-        ("budget_yuan", MONEY_YUAN, "The budget document's amount (measure total), in 元."),
+        ("item", "VARCHAR", "The row's label as printed (the final accounts', else the budget's; the 合计 "
+                             "row's, the budget's)."),
+        ("budget_yuan", MONEY_YUAN, "The budget document's amount (its 合计 column, measure total; in a "
+                                     "basic-expenditure table its basic column, else 人员经费 + 公用经费), in 元."),
         ("budget_initial_yuan", MONEY_YUAN, "年初预算数 as the final accounts print it, in 元."),
         ("budget_adjusted_yuan", MONEY_YUAN, "调整预算数 / 全年预算数 as the final accounts print it, in 元."),
         ("outturn_yuan", MONEY_YUAN, "The outturn, in 元: the final accounts' 决算数 (actual), else "
-                                     "本年支出 (current_expenditure), else its 合计 (total)."),
+                                     "本年支出 (current_expenditure), else its 合计 (total); in a basic-expenditure "
+                                     "table without one, 人员经费 + 公用经费 (personnel + public_operating)."),
         ("difference_yuan", MONEY_YUAN, "outturn_yuan − budget_yuan."),
         ("execution_percent", PERCENT, "outturn_yuan / budget_yuan × 100, rounded to 0.01."),
         ("adjusted_execution_percent", PERCENT, "outturn_yuan / budget_adjusted_yuan × 100, rounded to 0.01."),
@@ -403,16 +433,35 @@ WITH pairs AS (
     JOIN counted_documents f ON f.unit_key = b.unit_key AND f.fiscal_year = b.fiscal_year
     WHERE b.stage = 'budget' AND f.stage = 'final' AND replace(f.doc_kind, '决算', '预算') = b.doc_kind
 ), scopes(scope, budget_table, final_table) AS (VALUES {_values(list(EXECUTION_SCOPES))}),
-budget_rows AS ({_execution_rows('budget_document_id', 'budget_table', ('total',))}
-), final_rows AS ({_execution_rows('final_document_id', 'final_table', ('budget_initial', 'budget_adjusted') + OUTTURN_MEASURES)}
+budget_printed AS ({_execution_rows('budget_document_id', 'budget_table', ('total',))}
+), final_printed AS ({_execution_rows('final_document_id', 'final_table', ('budget_initial', 'budget_adjusted') + OUTTURN_MEASURES)}
+), budget_amounts AS (
+    SELECT * EXCLUDE (total, basic, personnel, public_operating), {_row_amount(('total',))} AS budget
+    FROM budget_printed
+), final_amounts AS (
+    SELECT budget_document_id, final_document_id, scope, {', '.join(_ROW_KEY)}, item, row_no,
+           budget_initial, budget_adjusted, {_row_amount(OUTTURN_MEASURES)} AS outturn
+    FROM final_printed
+), gov_coded AS (
+    SELECT budget_document_id, final_document_id, scope,
+           bool_or(side = 'budget' AND econ_gov_code IS NOT NULL)
+           AND bool_or(side = 'final' AND econ_gov_code IS NOT NULL) AS both_coded
+    FROM (SELECT budget_document_id, final_document_id, scope, econ_gov_code, 'budget' AS side FROM budget_amounts
+          UNION ALL
+          SELECT budget_document_id, final_document_id, scope, econ_gov_code, 'final' FROM final_amounts)
+    GROUP BY ALL
+), budget_rows AS ({_collapsed('budget_amounts', ('budget',))}
+), final_rows AS ({_collapsed('final_amounts', ('budget_initial', 'budget_adjusted', 'outturn'))}
 ), joined AS (
     SELECT coalesce(r.budget_document_id, b.budget_document_id) AS budget_document_id,
            coalesce(r.final_document_id, b.final_document_id) AS final_document_id,
            coalesce(r.scope, b.scope) AS scope,
            {', '.join(f'coalesce(r.{k}, b.{k}) AS {k}' for k in _ROW_KEY)},
-           coalesce(r.item, b.item) AS item, coalesce(r.row_no, b.row_no) AS row_no,
-           b.total AS budget, r.budget_initial, r.budget_adjusted,
-           coalesce({', '.join(f'r.{m}' for m in OUTTURN_MEASURES)}) AS outturn
+           -- a 合计 the final account prints in two (人员经费合计, 公用经费合计) is the budget's 合计
+           CASE WHEN coalesce(r.table_total, b.table_total) THEN coalesce(b.item, r.item)
+                ELSE coalesce(r.item, b.item) END AS item,
+           coalesce(r.row_no, b.row_no) AS row_no,
+           b.budget, r.budget_initial, r.budget_adjusted, r.outturn
     FROM final_rows r
     FULL JOIN budget_rows b
            ON b.budget_document_id = r.budget_document_id AND b.final_document_id = r.final_document_id

@@ -365,3 +365,47 @@ def test_the_prior_year_comparison_against_last_years_final_account(con, clean, 
     assert list(zip(rows.check_id, rows.passed, rows.page)) == [("prior_xdoc.prose_prior_year", agrees, 16)]
     if not agrees:
         assert "2023年单位决算第12页所列3.50万元不符" in rows.message.iloc[0]
+
+
+# ---------------------------------------------------------------- budget_execution on the generated pair
+def test_budget_execution_of_the_generated_pair(con, tmp_path):
+    """The sample 单位预算 and its generated 单位决算, both loaded: the view sets each printed outturn
+    beside the printed budget, in 元 (万元 × 10,000), exactly as the two PDFs print them."""
+    budget_id, final_id = load_pair(con, tmp_path)
+    D = Decimal
+    counts = dict(con.execute("SELECT scope, count(*) FROM budget_execution GROUP BY scope").fetchall())
+    # the budget prints no 政府性基金 table with amounts: no gov_fund scope
+    assert counts == {"all_funds": 22, "general_budget": 19, "general_budget_basic": 22, "state_capital": 4}
+    assert con.execute("SELECT DISTINCT unit_name, fiscal_year, budget_document_id, final_document_id "
+                       "FROM budget_execution").fetchall() == [("烟台市社会保险服务中心", 2024, budget_id, final_id)]
+
+    def row(scope, where):
+        return con.execute(
+            "SELECT item, budget_yuan, budget_initial_yuan, outturn_yuan, difference_yuan, execution_percent "
+            f"FROM budget_execution WHERE scope = ? AND {where}", [scope]).fetchall()
+
+    # 一般公共预算财政拨款支出决算表 p.10: 年初预算数 2,308.90, 决算数 2,290.55 (the budget's p.12: 2,308.90)
+    assert row("general_budget", "func_code = '2080109'") == [
+        ("社会保险经办机构", D("23089000"), D("23089000"), D("22905500"), D("-183500"), D("99.21"))]
+    assert row("general_budget", "is_total") == [
+        ("合计", D("1190721000"), D("1190721000"), D("1189995000"), D("-726000"), D("99.94"))]
+    # 其他行政事业单位医疗支出: spent more than budgeted
+    assert row("general_budget", "func_code = '2101199'") == [
+        ("其他行政事业单位医疗支出", D("536100"), D("536100"), D("550000"), D("13900"), D("102.59"))]
+    # 支出决算表 against 支出预算总表: the budget prints 223 but not its 款 and 项
+    assert row("all_funds", "func_code = '2080109'") == [
+        ("社会保险经办机构", D("23089000"), None, D("22925500"), D("-163500"), D("99.29"))]
+    assert row("all_funds", "func_code = '22301'") == [
+        ("解决历史遗留问题及改革成本支出", None, None, D("2500000"), None, None)]
+    # 基本支出决算表 prints each 经济分类 row under 人员经费 or 公用经费, the budget's prints 合计 too;
+    # the budget's rows carry 505 (政府经济分类), the final account's none: compared per 部门经济分类 code
+    assert row("general_budget_basic", "econ_dept_code = '301'") == [
+        ("工资福利支出", D("20444100"), None, D("20410300"), D("-33800"), D("99.83"))]
+    assert row("general_budget_basic", "econ_dept_code = '302'") == [
+        ("商品和服务支出", D("1327400"), None, D("1488500"), D("161100"), D("112.14"))]
+    # the final account's 人员经费合计 2,180.45 + 公用经费合计 148.85 against the budget's 合计 2,343.10
+    assert row("general_budget_basic", "is_total") == [
+        ("合计", D("23431000"), None, D("23293000"), D("-138000"), D("99.41"))]
+    assert con.execute("SELECT count(*) FROM budget_execution WHERE scope = 'general_budget_basic' "
+                       "AND econ_gov_code IS NOT NULL").fetchall() == [(0,)]
+    assert row("state_capital", "is_total") == [("合计", D("2550000"), None, D("2500000"), D("-50000"), D("98.04"))]
