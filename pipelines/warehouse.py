@@ -15,6 +15,7 @@ import sys
 import time
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -71,10 +72,34 @@ def schema_statements() -> list[str]:
     return [statement for table in schema.ALL_TABLES for statement in schema.create_statements(table)]
 
 
+@lru_cache(maxsize=None)
+def _tables_fingerprint() -> str:
+    statements = [s for table in schema.ALL_TABLES
+                  for s in schema.create_statements(table) + schema.comment_statements(table)]
+    return hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables, add columns a warehouse written by an older version lacks (v1 -> v2:
     they are appended, filled with NULL until the document is ingested again), and (re)write every
-    table and column comment."""
+    table and column comment. One SELECT when the warehouse already holds this code's schema (its
+    fingerprint is kept in schema_version): every load and check calls this."""
+    held = _held_fingerprints(con)
+    if held.get("tables") == _tables_fingerprint() and held.get("views") == views_fingerprint():
+        return
+    _create_or_migrate_tables(con)
+    ensure_views(con)
+    con.execute("INSERT OR REPLACE INTO schema_version VALUES ('tables', ?)", [_tables_fingerprint()])
+
+
+def _held_fingerprints(con) -> dict[str, str]:
+    try:
+        return dict(con.execute("SELECT part, fingerprint FROM schema_version").fetchall())
+    except duckdb.CatalogException:  # a warehouse from before schema_version, or a new file
+        return {}
+
+
+def _create_or_migrate_tables(con) -> None:
     existing = _existing_columns(con)
     statements = []
     for table in schema.ALL_TABLES:
@@ -92,20 +117,30 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
     if schema.DIM_UNIT.name not in existing:  # a warehouse from before dim_unit: fill it now
         refresh_dim_unit(con)
-    ensure_views(con)
 
 
 def view_statements() -> list[str]:
     """CREATE OR REPLACE and COMMENT ON for every public macro and view, in dependency order."""
+    return list(_view_statements())
+
+
+@lru_cache(maxsize=None)
+def _view_statements() -> tuple[str, ...]:
     from pipelines import views  # local: pipelines.views reads the vocabulary files
 
-    return ([s for macro in views.PUBLIC_MACROS for s in schema.macro_statements(macro)]
-            + [s for view in views.PUBLIC_VIEWS for s in schema.view_statements(view)])
+    return tuple([s for macro in views.PUBLIC_MACROS for s in schema.macro_statements(macro)]
+                 + [s for view in views.PUBLIC_VIEWS for s in schema.view_statements(view)])
 
 
 def views_fingerprint(statements: list[str] | None = None) -> str:
-    statements = view_statements() if statements is None else statements
+    if statements is None:
+        return _views_fingerprint()
     return hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _views_fingerprint() -> str:
+    return views_fingerprint(list(_view_statements()))
 
 
 def held_views_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:

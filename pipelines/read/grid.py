@@ -72,9 +72,40 @@ def _edge_index(edges: list[float], value: float, tolerance: float = 1.5) -> int
     return min(i, len(edges) - 1)
 
 
+def _middle(char) -> tuple[float, float]:
+    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+
+
+def cell_texts(table) -> list[list[str | None]]:
+    """What ``table.extract()`` returns, cell for cell, found faster: pdfplumber tests every char of
+    the page against every row; here the chars are ordered by their vertical middle once and each
+    row takes its band by bisection. Same test (a char's middle inside the box, right and bottom
+    edges excluded), chars in the page's order, the same ``extract_text``."""
+    chars = table.page.chars
+    middles = [_middle(char) for char in chars]
+    by_height = sorted(range(len(chars)), key=lambda i: middles[i][1])
+    heights = [middles[i][1] for i in by_height]
+    texts = []
+    for row in table.rows:
+        x0, top, x1, bottom = row.bbox
+        band = sorted(by_height[bisect_left(heights, top):bisect_left(heights, bottom)])
+        in_row = [i for i in band if x0 <= middles[i][0] < x1]
+        line: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                line.append(None)
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            inside = [chars[i] for i in in_row
+                      if cx0 <= middles[i][0] < cx1 and ctop <= middles[i][1] < cbottom]
+            line.append(extract_text(inside) if inside else "")
+        texts.append(line)
+    return texts
+
+
 def grid_from_table(table, page_number: int) -> Grid:
     """Build a Grid from a pdfplumber ``Table`` (``page.find_tables()`` result)."""
-    texts = table.extract()
+    texts = cell_texts(table)
     rows = table.rows
     xs = sorted({round(cell[0], 1) for cell in table.cells})
     tops = sorted({round(cell[1], 1) for cell in table.cells})

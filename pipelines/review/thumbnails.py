@@ -168,5 +168,5 @@ class PageImages:
         if crop.width > MAX_WIDTH:
             crop = crop.resize((MAX_WIDTH, max(1, round(crop.height * MAX_WIDTH / crop.width))))
         buffer = io.BytesIO()
-        crop.save(buffer, format="PNG", optimize=True)
+        crop.save(buffer, format="PNG")  # optimize=True: 4× the time for ~10% fewer bytes
         return buffer.getvalue()
