@@ -37,7 +37,7 @@ from pipelines.checks.tree import cell_key
 from pipelines.checks.wording import cell, code_of, location, measure_name, money, place, table_name
 from pipelines.crosscheck import _frame
 from pipelines.model import FACT_COLUMNS, UNIT_TO_YUAN, VALIDATION_COLUMNS, empty_frame
-from pipelines.warehouse import STATUS_LOADED, ensure_schema, insert_rows, transaction
+from pipelines.warehouse import STATUS_LOADED, replace_check_rows
 
 CHECK_PREFIX = "budget_xdoc"
 ZERO = Decimal(0)
@@ -179,10 +179,4 @@ def budget_document_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def refresh_budget_document_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Recompute the rows of every loaded final account and replace its previous ``budget_xdoc.*``
     rows, in one transaction (a pair that no longer exists leaves no stale rows). Returns the rows written."""
-    ensure_schema(con)
-    with transaction(con):
-        findings = budget_document_findings(con)
-        con.execute("DELETE FROM validation_results WHERE starts_with(check_id, ?) AND document_id IN "
-                    "(SELECT document_id FROM documents WHERE status = ?)", [f"{CHECK_PREFIX}.", STATUS_LOADED])
-        insert_rows(con, "validation_results", findings)
-    return findings
+    return replace_check_rows(con, CHECK_PREFIX, lambda: budget_document_findings(con))

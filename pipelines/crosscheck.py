@@ -24,7 +24,7 @@ from pipelines.checks.context import build_context
 from pipelines.checks.findings import findings_frame
 from pipelines.checks.prose import check_prose
 from pipelines.model import FACT_COLUMNS, PROSE_COLUMNS, VALIDATION_COLUMNS, empty_frame
-from pipelines.warehouse import STATUS_LOADED, ensure_schema, insert_rows, transaction
+from pipelines.warehouse import STATUS_LOADED, replace_check_rows
 
 CHECK_PREFIX = "prose_xdoc"
 
@@ -113,13 +113,5 @@ def refresh_cross_document_findings(con: duckdb.DuckDBPyConnection, group: Group
     document's previous ``prose_xdoc.*`` rows are replaced by the current findings (so a pair
     that no longer exists leaves no stale rows). With ``group``, only that unit, year and kind's
     documents. Returns the rows written."""
-    ensure_schema(con)
     where, params = _in_group(group)
-    with transaction(con):
-        findings = cross_document_findings(con, group)
-        con.execute(
-            "DELETE FROM validation_results WHERE starts_with(check_id, ?) AND document_id IN "
-            f"(SELECT document_id FROM documents d WHERE status = ?{where})",
-            [f"{CHECK_PREFIX}.", STATUS_LOADED, *params])
-        insert_rows(con, "validation_results", findings)
-    return findings
+    return replace_check_rows(con, CHECK_PREFIX, lambda: cross_document_findings(con, group), where, params)

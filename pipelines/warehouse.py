@@ -663,6 +663,21 @@ def insert_rows(con, table: str, frame: pd.DataFrame) -> None:
     _insert_frame(con, table, _staged(frame, TABLE_COLUMNS[table], table))
 
 
+def replace_check_rows(con, check_prefix: str, compute, scope_sql: str = "", params=()) -> pd.DataFrame:
+    """Recompute one family of checks between documents (``compute()`` returns its validation
+    rows) and replace the family's rows (check_id ``<check_prefix>.*``) of every loaded document,
+    or of those ``scope_sql`` (a condition on documents ``d``) keeps, in one transaction or the
+    caller's: a pair that no longer exists leaves no stale rows. Returns the rows written."""
+    ensure_schema(con)
+    with transaction(con):
+        findings = compute()
+        con.execute("DELETE FROM validation_results WHERE starts_with(check_id, ?) AND document_id IN "
+                    f"(SELECT document_id FROM documents d WHERE status = ?{scope_sql})",
+                    [f"{check_prefix}.", STATUS_LOADED, *params])
+        insert_rows(con, "validation_results", findings)
+    return findings
+
+
 def _insert_frame(con, table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return

@@ -29,7 +29,7 @@ from pipelines.review.context import Review
 from pipelines.review.finding import Finding
 from pipelines.review.numbers import UNITS, shown
 from pipelines.review.vocab import review_vocab
-from pipelines.warehouse import STATUS_LOADED, ensure_schema, insert_rows, transaction
+from pipelines.warehouse import STATUS_LOADED, replace_check_rows
 
 CHECK_PREFIX = "prior_xdoc"
 TOPIC_NAMES = {"three_public_total": "“三公”经费", "overseas": "因公出国（境）费", "vehicle_subtotal": "公务用车购置及运行费",
@@ -234,10 +234,4 @@ def prior_year_document_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame
 def refresh_prior_year_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Recompute the prior-year rows of every loaded document and replace the old ones, in one
     transaction (a pair that no longer exists leaves no stale rows). Returns the rows written."""
-    ensure_schema(con)
-    with transaction(con):
-        findings = prior_year_document_findings(con)
-        con.execute("DELETE FROM validation_results WHERE starts_with(check_id, ?) AND document_id IN "
-                    "(SELECT document_id FROM documents WHERE status = ?)", [f"{CHECK_PREFIX}.", STATUS_LOADED])
-        insert_rows(con, "validation_results", findings)
-    return findings
+    return replace_check_rows(con, CHECK_PREFIX, lambda: prior_year_document_findings(con))
