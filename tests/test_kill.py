@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import pypdfium2 as pdfium
 
 from fixtures import bad_pdfs, mutations
 
@@ -35,13 +34,7 @@ def budget(*args: str, temp: Path, wait: bool = True):
 
 
 def without_pages(pages: set[int], target: Path) -> Path:
-    source = pdfium.PdfDocument(str(SAMPLE))
-    copy = pdfium.PdfDocument.new()
-    copy.import_pages(source, [i for i in range(len(source)) if i + 1 not in pages])
-    copy.save(str(target))
-    copy.close()
-    source.close()
-    return target
+    return mutations.without_pages(SAMPLE, pages, target)
 
 
 def batch_folder(folder: Path) -> Path:

@@ -73,6 +73,14 @@ def rows_of(table_code: str, page: int, measures: tuple[str, ...], printed: list
     return out
 
 
+def one_branch(*amounts: str) -> list[tuple]:
+    """The fixtures' 一般公共预算支出表 rows 合计, 208, 20805 and 2080505 when one 项 makes up the whole
+    table: the four rows print the same amounts."""
+    return [(item, code, None, code is None, *amounts) for item, code in (
+        ("合计", None), ("社会保障和就业支出", "208"), ("行政事业单位养老支出", "20805"),
+        ("机关事业单位基本养老保险缴费支出", "2080505"))]
+
+
 # ------------------------------------------------------------------------ 1. one code column
 
 def test_codes_printed_in_one_column(run):
@@ -173,11 +181,7 @@ def test_fake_bold_title_and_labels_are_read_once(run):
     assert [(t.table_code, t.title) for t in doc.tables] == [
         ("general_expenditure", "2024年部门一般公共预算支出情况表")]
     assert got(facts) == _sorted(rows_of("general_expenditure", 1, GENERAL, [
-        ("合计", None, None, True, "130.00", "100.00", "90.00", "10.00", "30.00"),
-        ("社会保障和就业支出", "208", None, False, "130.00", "100.00", "90.00", "10.00", "30.00"),
-        ("行政事业单位养老支出", "20805", None, False, "130.00", "100.00", "90.00", "10.00", "30.00"),
-        ("机关事业单位基本养老保险缴费支出", "2080505", None, False,
-         "130.00", "100.00", "90.00", "10.00", "30.00"),
+        *one_branch("130.00", "100.00", "90.00", "10.00", "30.00"),
     ]))
 
 
@@ -379,11 +383,7 @@ def test_tables_drawn_turned_on_portrait_sheets(run):
         ("机关事业单位基本养老保险缴费支出", "2080505", None, False, "1,000.00", "700.00", "500.00",
          "150.00", "50.00", "40.00", "60.00", "20.00", "30.00", "50.00", "25.00", "35.00", "40.00"),
     ]) + rows_of("general_expenditure", 2, GENERAL, [
-        ("合计", None, None, True, "700.00", "600.00", "550.00", "50.00", "100.00"),
-        ("社会保障和就业支出", "208", None, False, "700.00", "600.00", "550.00", "50.00", "100.00"),
-        ("行政事业单位养老支出", "20805", None, False, "700.00", "600.00", "550.00", "50.00", "100.00"),
-        ("机关事业单位基本养老保险缴费支出", "2080505", None, False,
-         "700.00", "600.00", "550.00", "50.00", "100.00"),
+        *one_branch("700.00", "600.00", "550.00", "50.00", "100.00"),
     ]))
 
 
@@ -399,11 +399,7 @@ def test_text_drawn_one_glyph_at_a_time(run):
         ("general_expenditure", "2024年部门一般公共预算支出情况表"),
         ("general_basic", "2024年部门一般公共预算基本支出情况表")]
     assert got(facts) == _sorted(rows_of("general_expenditure", 1, GENERAL, [
-        ("合计", None, None, True, "1,234.50", "1,004.50", "994.50", "10.00", "230.00"),
-        ("社会保障和就业支出", "208", None, False, "1,234.50", "1,004.50", "994.50", "10.00", "230.00"),
-        ("行政事业单位养老支出", "20805", None, False, "1,234.50", "1,004.50", "994.50", "10.00", "230.00"),
-        ("机关事业单位基本养老保险缴费支出", "2080505", None, False,
-         "1,234.50", "1,004.50", "994.50", "10.00", "230.00"),
+        *one_branch("1,234.50", "1,004.50", "994.50", "10.00", "230.00"),
     ]) + rows_of("general_basic", 2, ECON, [
         ("合计", None, None, True, "1,004.50", "994.50", "10.00"),
         ("基本工资", None, "30101", False, "994.50", "994.50", ""),

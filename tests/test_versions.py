@@ -8,10 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-import pypdfium2 as pdfium
 import pytest
 
 from assets import cli
+from fixtures import mutations
 from pipelines import versions, warehouse
 from pipelines.model import FACT_COLUMNS, VALIDATION_COLUMNS, DocumentInfo, empty_frame
 
@@ -138,14 +138,7 @@ def test_a_damaged_version_never_replaces_the_current_one(con):
 
 
 def without_pages(pages: set[int], target: Path) -> Path:
-    """The sample without some pages, saved by PDFium: a valid PDF that lost those tables."""
-    source = pdfium.PdfDocument(str(SAMPLE))
-    copy = pdfium.PdfDocument.new()
-    copy.import_pages(source, [i for i in range(len(source)) if i + 1 not in pages])
-    copy.save(str(target))
-    copy.close()
-    source.close()
-    return target
+    return mutations.without_pages(SAMPLE, pages, target)
 
 
 def test_cli_holds_back_a_version_missing_a_table_and_accepts_it_when_asked(tmp_path, capsys):
