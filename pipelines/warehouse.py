@@ -72,11 +72,14 @@ def schema_statements() -> list[str]:
     return [statement for table in schema.ALL_TABLES for statement in schema.create_statements(table)]
 
 
+def _fingerprint(statements) -> str:
+    return hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
+
+
 @lru_cache(maxsize=None)
 def _tables_fingerprint() -> str:
-    statements = [s for table in schema.ALL_TABLES
-                  for s in schema.create_statements(table) + schema.comment_statements(table)]
-    return hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
+    return _fingerprint(s for table in schema.ALL_TABLES
+                        for s in schema.create_statements(table) + schema.comment_statements(table))
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -119,11 +122,6 @@ def _create_or_migrate_tables(con) -> None:
         refresh_dim_unit(con)
 
 
-def view_statements() -> list[str]:
-    """CREATE OR REPLACE and COMMENT ON for every public macro and view, in dependency order."""
-    return list(_view_statements())
-
-
 @lru_cache(maxsize=None)
 def _view_statements() -> tuple[str, ...]:
     from pipelines import views  # local: pipelines.views reads the vocabulary files
@@ -132,37 +130,30 @@ def _view_statements() -> tuple[str, ...]:
                  + [s for view in views.PUBLIC_VIEWS for s in schema.view_statements(view)])
 
 
-def views_fingerprint(statements: list[str] | None = None) -> str:
-    if statements is None:
-        return _views_fingerprint()
-    return hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
+def view_statements() -> list[str]:
+    """CREATE OR REPLACE and COMMENT ON for every public macro and view, in dependency order."""
+    return list(_view_statements())
 
 
 @lru_cache(maxsize=None)
-def _views_fingerprint() -> str:
-    return views_fingerprint(list(_view_statements()))
+def views_fingerprint() -> str:
+    return _fingerprint(_view_statements())
 
 
 def held_views_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     """The fingerprint of the views a warehouse holds (None: written before views existed)."""
-    try:
-        held = con.execute("SELECT fingerprint FROM schema_version WHERE part = 'views'").fetchall()
-    except duckdb.CatalogException:
-        return None
-    return held[0][0] if held else None
+    return _held_fingerprints(con).get("views")
 
 
 def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the views and macros when the code declares other ones than the warehouse holds
     (a fingerprint of their statements is kept in schema_version); cheap when nothing changed."""
-    statements = view_statements()
-    fingerprint = views_fingerprint(statements)
-    if held_views_fingerprint(con) == fingerprint:
+    if held_views_fingerprint(con) == views_fingerprint():
         return
     with transaction(con):
-        for statement in statements:
+        for statement in _view_statements():
             con.execute(statement)
-        con.execute("INSERT OR REPLACE INTO schema_version VALUES ('views', ?)", [fingerprint])
+        con.execute("INSERT OR REPLACE INTO schema_version VALUES ('views', ?)", [views_fingerprint()])
 
 
 def _existing_columns(con) -> dict[str, dict[str, str]]:

@@ -80,6 +80,15 @@ def one_branch(*amounts: str) -> list[tuple]:
         ("合计", None), ("社会保障和就业支出", "208"), ("行政事业单位养老支出", "20805"),
         ("机关事业单位基本养老保险缴费支出", "2080505"))]
 
+# (side, item, func_code, is_total, 合计) of the two-sided 收支总表 the summary quirks print
+SUMMARY_ROWS = [
+    ("income", "一般公共预算拨款收入", None, False, "45.00"),
+    ("expenditure", "社会保障和就业支出", "208", False, "50.00"),
+    ("income", "事业收入", None, False, "5.00"),
+    ("income", "收入总计", None, True, "50.00"),
+    ("expenditure", "支出总计", None, True, "50.00"),
+]
+
 
 # ------------------------------------------------------------------------ 1. one code column
 
@@ -311,13 +320,7 @@ def test_numbered_title_variants(run):
         ("合计", None, None, True, "8.00", "", "", "", "8.00"),
         ("用于社会福利的彩票公益金支出", "2296004", None, False, "8.00", "", "", "", "8.00"),
     ])
-    summary = [
-        ("income", "一般公共预算拨款收入", None, False, "45.00"),
-        ("expenditure", "社会保障和就业支出", "208", False, "50.00"),
-        ("income", "事业收入", None, False, "5.00"),
-        ("income", "收入总计", None, True, "50.00"),
-        ("expenditure", "支出总计", None, True, "50.00"),
-    ]
+    summary = SUMMARY_ROWS
     assert got(facts, columns) == _sorted([(None,) + row for row in plain] + [
         (side, "summary", 4, item, func, None, "total", Decimal(a), "万元", total)
         for side, item, func, total, a in summary])
@@ -349,13 +352,7 @@ def test_tables_sharing_a_page_under_inline_titles(run):
         ("summary", [1], quirks.INLINE_TITLES[0]), ("income", [1], quirks.INLINE_TITLES[1]),
         ("expenditure", [2], quirks.INLINE_TITLES[2])]
     columns = ("side",) + BASE
-    summary = [
-        ("income", "一般公共预算拨款收入", None, False, "45.00"),
-        ("expenditure", "社会保障和就业支出", "208", False, "50.00"),
-        ("income", "事业收入", None, False, "5.00"),
-        ("income", "收入总计", None, True, "50.00"),
-        ("expenditure", "支出总计", None, True, "50.00"),
-    ]
+    summary = SUMMARY_ROWS
     plain = rows_of("income", 1, ("total", "general_budget", "business_income"), [
         ("合计", None, None, True, "50.00", "45.00", "5.00"),
         ("机关事业单位基本养老保险缴费支出", "2080505", None, False, "50.00", "45.00", "5.00"),
